@@ -1,0 +1,84 @@
+//! Command-line interface. The doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{EntryPoint, Mode, Sharing};
+
+/// Generate, package and deploy the Apex that disables or deactivates Salesforce Experience
+/// Cloud (portal) users linked to Contacts.
+#[derive(Debug, Parser)]
+#[command(name = "portal-disable", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the Apex classes, their test class and -meta.xml files into the SFDX source folder.
+    ///
+    /// Without a config file or flags this writes the default class set into
+    /// force-app/main/default/ (or the default package directory of sfdx-project.json).
+    /// Files are written all or none, and a file portal-disable did not generate, or that was
+    /// edited by hand, is never replaced without --force.
+    Generate(GenerateArgs),
+}
+
+/// Options of `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Render in memory and compare with the files on disk: exit 0 when identical, exit 1 with
+    /// a unified diff of each difference (for CI drift checks). Writes nothing.
+    #[arg(long, conflicts_with = "force")]
+    pub check: bool,
+
+    /// Replace files in the way even when portal-disable did not generate them or they were
+    /// edited by hand.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// What to generate; each flag overrides portal-disable.toml.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Config file to read instead of ./portal-disable.toml.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Salesforce API version of the generated files, 57.0 to 68.0 [default: sourceApiVersion
+    /// of sfdx-project.json, else 68.0].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    /// disable: IsPortalEnabled = false (irreversible); deactivate: IsActive = false
+    /// (reversible) [default: disable].
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+
+    /// Sharing keyword of every generated class [default: with].
+    #[arg(long, value_enum)]
+    pub sharing: Option<Sharing>,
+
+    /// SFDX source folder to write into [default: <default package directory>/main/default].
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Prefix of every generated class name [default: PortalUserDisabler].
+    #[arg(long)]
+    pub prefix: Option<String>,
+
+    /// Entry points to generate besides the core class and its test, comma-separated
+    /// (replaces the config's set; give an empty value for none) [default: invocable,queueable].
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 0..)]
+    pub entry_points: Option<Vec<EntryPoint>>,
+
+    /// Contact checkbox (custom field) that fires the trigger entry point [default:
+    /// Disable_Portal_User__c].
+    #[arg(long, value_name = "FIELD")]
+    pub trigger_field: Option<String>,
+}

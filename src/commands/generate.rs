@@ -1,0 +1,70 @@
+//! `portal-disable generate`: settings -> rendered files -> the SFDX source folder.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::apex;
+use crate::cli::{GenerateArgs, SettingsArgs};
+use crate::config::{self, Overrides};
+use crate::error::{Error, Result};
+use crate::generate::{drift, plan, write};
+use crate::settings::Settings;
+
+/// Runs `generate` in folder `root`.
+pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
+    let settings = load_settings(root, &args.settings)?;
+    let files = apex::render(&settings)?;
+    let planned = plan::plan(root, &settings.output_dir, &files)?;
+
+    let mut out = std::io::stdout().lock();
+    if args.check {
+        let diffs = drift::diffs(&planned);
+        if diffs.is_empty() {
+            writeln!(out, "{} files up to date", planned.len()).map_err(stdout_error)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        for diff in &diffs {
+            write!(out, "{diff}").map_err(stdout_error)?;
+        }
+        writeln!(
+            out,
+            "{} of {} files differ from what `portal-disable generate` writes; run it and commit the result",
+            diffs.len(),
+            planned.len()
+        )
+        .map_err(stdout_error)?;
+        return Ok(ExitCode::from(1));
+    }
+
+    plan::refuse_conflicts(&planned, args.force)?;
+    write::write_all(&planned)?;
+    for file in &planned {
+        let verb = match file.action {
+            plan::Action::Create => "created",
+            plan::Action::Update | plan::Action::Conflict(_) => "changed",
+            plan::Action::Identical => "identical",
+        };
+        writeln!(out, "{verb:>9}  {}", file.display_path.display()).map_err(stdout_error)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Settings from the config file, sfdx-project.json and the flags.
+pub fn load_settings(root: &Path, args: &SettingsArgs) -> Result<Settings> {
+    let overrides = Overrides {
+        config: args.config.clone(),
+        api_version: args.api_version.clone(),
+        mode: args.mode,
+        sharing: args.sharing,
+        output_dir: args.output_dir.clone(),
+        prefix: args.prefix.clone(),
+        entry_points: args.entry_points.clone(),
+        trigger_field: args.trigger_field.clone(),
+    };
+    config::load(root, &overrides)
+}
+
+fn stdout_error(e: std::io::Error) -> Error {
+    Error::io("write to", "standard output", e)
+}

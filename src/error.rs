@@ -1,0 +1,51 @@
+//! The error type every command returns, and the exit code each kind maps to.
+//!
+//! Exit codes follow the sf CLI (DESIGN.md): 2 for anything the user can fix in their input
+//! (flags, config, names, files in the way), 1 for failures at run time. Messages are one
+//! line: what is wrong, where, and how to fix it.
+
+use std::path::PathBuf;
+
+/// What went wrong, sorted by who can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: usage, configuration, names, a file in the way. Exit 2.
+    #[error("{0}")]
+    Input(String),
+    /// A file could not be read or written. Exit 1.
+    #[error("cannot {action} `{path}`: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template failed to render: a bug in portal-disable, not in the input. Exit 1.
+    #[error("rendering `{file}` failed (please report this): {source}")]
+    Render {
+        file: String,
+        #[source]
+        source: askama::Error,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Io { .. } | Error::Render { .. } => 1,
+        }
+    }
+
+    /// Shorthand for an I/O error on a path.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,26 @@
+//! `generate --check`: unified diffs between the files on disk and what would be generated.
+
+use super::plan::{Action, PlannedFile};
+
+/// The unified diff of every planned file that differs from the disk (empty when clean).
+/// A missing file diffs against nothing.
+pub fn diffs(planned: &[PlannedFile]) -> Vec<String> {
+    planned
+        .iter()
+        .filter(|p| p.action != Action::Identical)
+        .map(|p| {
+            let path = p.display_path.display().to_string();
+            let old = p.existing.as_deref().unwrap_or("");
+            let old_header = if p.existing.is_some() {
+                format!("a/{path}")
+            } else {
+                "/dev/null".to_string()
+            };
+            similar::TextDiff::from_lines(old, p.content.as_str())
+                .unified_diff()
+                .context_radius(3)
+                .header(&old_header, &format!("b/{path}"))
+                .to_string()
+        })
+        .collect()
+}
