@@ -82,3 +82,70 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "FIELD")]
     pub trigger_field: Option<String>,
 }
+
+/// A clap usage error as one line: clap's message, the possible values when it lists them,
+/// and where to read more. CI logs grep well on one line per error.
+pub fn usage_error_line(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("For more information") || line.starts_with("Usage:") {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        // clap prints `[possible values: a, b]` on a line of its own.
+        let line = match line.strip_prefix("[possible values: ") {
+            Some(values) => format!("possible values: {}", values.trim_end_matches(']')),
+            None => line.to_string(),
+        };
+        parts.push(line);
+    }
+    parts.push("see `portal-disable --help`".to_string());
+    strip_value_names(&parts.join("; "))
+}
+
+/// `'--entry-points [<ENTRY_POINTS>...]'` -> `'--entry-points'`: the flag is what to look up.
+fn strip_value_names(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find("'--") {
+        out.push_str(&rest[..start]);
+        let quoted = &rest[start + 1..];
+        let Some(end) = quoted.find('\'') else {
+            rest = &rest[start..];
+            break;
+        };
+        let flag = &quoted[..end];
+        out.push('\'');
+        out.push_str(flag.split(' ').next().unwrap_or(flag));
+        out.push('\'');
+        rest = &quoted[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn error_line(args: &[&str]) -> String {
+        match Cli::try_parse_from(args) {
+            Ok(_) => panic!("{args:?} parsed"),
+            Err(err) => usage_error_line(&err),
+        }
+    }
+
+    #[test]
+    fn usage_errors_are_one_line_naming_the_flag_and_the_choices() {
+        assert_eq!(
+            error_line(&["portal-disable", "generate", "--mode", "remove"]),
+            "invalid value 'remove' for '--mode'; possible values: disable, deactivate; see `portal-disable --help`"
+        );
+        assert_eq!(
+            error_line(&["portal-disable", "generate", "--check", "--force"]),
+            "the argument '--check' cannot be used with '--force'; see `portal-disable --help`"
+        );
+    }
+}

@@ -4,9 +4,21 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use portal_disable::cli::{Cli, usage_error_line};
 
 fn main() -> ExitCode {
-    let cli = portal_disable::cli::Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if err.use_stderr() => {
+            eprintln!("portal-disable: error: {}", usage_error_line(&err));
+            return ExitCode::from(2);
+        }
+        // --help and --version
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+    };
     match portal_disable::run(&cli) {
         Ok(code) => code,
         Err(err) => {

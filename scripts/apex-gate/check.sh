@@ -18,6 +18,7 @@
 # Needs: `npm ci` in this folder, node, java >= 11 (PMD), jq, xmllint (libxml2-utils), python3.
 # Exit: 0 every file passed, 1 some file failed, 2 the gate could not run (missing tool, no files).
 set -uo pipefail
+exec 2>&1 # one ordered log: tool errors appear next to the file results
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -115,8 +116,9 @@ if [ ${#parsed[@]} -gt 0 ]; then
         a=${abs[$f]}
         if [ -n "${unformatted[$a]:-}" ]; then
             fail "$f" "prettier: not formatted; the diff to prettier's output (first 30 lines):"
-            diff=$(node "$prettier_bin" --config "$prettier_config" --plugin "$prettier_plugin" \
-                --no-editorconfig "$a" 2>&1 | diff -u --label "$f" --label "prettier" "$a" - | head -n 30)
+            diff=$(cd / && node "$prettier_bin" --config "$prettier_config" --plugin "$prettier_plugin" \
+                --ignore-path /dev/null --no-editorconfig "$a" 2>&1 |
+                diff -u --label "$f" --label "prettier" "$a" - | head -n 30)
             while IFS= read -r line; do fail "$f" "    $line"; done <<<"$diff"
         elif grep -qF "${a#/}" "$tmp/prettier.err"; then
             fail "$f" "prettier: $(grep -F "${a#/}" "$tmp/prettier.err" | head -n 1)"

@@ -6,5 +6,5 @@
  * @group Portal Users
  */
 trigger {{ c.names.trigger }} on Contact(after update) {
-    {{ c.names.queueable }}.enqueueFlaggedContacts(Trigger.new, Trigger.oldMap);
+    {{ c.names.queueable }}.enqueueFlaggedContacts();
 }
