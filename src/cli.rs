@@ -89,7 +89,8 @@ pub fn usage_error_line(err: &clap::Error) -> String {
     let rendered = err.render().to_string();
     let mut parts: Vec<String> = Vec::new();
     for line in rendered.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with("For more information") || line.starts_with("Usage:") {
+        if line.is_empty() || line.starts_with("For more information") || line.starts_with("Usage:")
+        {
             continue;
         }
         let line = line.strip_prefix("error: ").unwrap_or(line);

@@ -69,7 +69,11 @@ fn defaults_in_an_empty_folder() {
             "force-app/main/default/classes/PortalUserDisablerTest.cls-meta.xml",
         ]
     );
-    let meta = read(&dir.path().join(CLASSES).join("PortalUserDisabler.cls-meta.xml"));
+    let meta = read(
+        &dir.path()
+            .join(CLASSES)
+            .join("PortalUserDisabler.cls-meta.xml"),
+    );
     assert!(meta.contains("<apiVersion>68.0</apiVersion>"), "{meta}");
 
     // A second run changes nothing and says so.
@@ -78,7 +82,9 @@ fn defaults_in_an_empty_folder() {
         .current_dir(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("identical  force-app/main/default/classes/PortalUserDisabler.cls\n"))
+        .stdout(predicate::str::contains(
+            "identical  force-app/main/default/classes/PortalUserDisabler.cls\n",
+        ))
         .stdout(predicate::str::contains("created").not());
 }
 
@@ -90,8 +96,15 @@ fn follows_sfdx_project_json() {
         r#"{"packageDirectories":[{"path":"app","default":true}],"sourceApiVersion":"62.0"}"#,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    bin().arg("generate").current_dir(dir.path()).assert().success();
-    let meta = read(&dir.path().join("app/main/default/classes/PortalUserDisabler.cls-meta.xml"));
+    bin()
+        .arg("generate")
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let meta = read(
+        &dir.path()
+            .join("app/main/default/classes/PortalUserDisabler.cls-meta.xml"),
+    );
     assert!(meta.contains("<apiVersion>62.0</apiVersion>"), "{meta}");
 }
 
@@ -109,9 +122,17 @@ fn config_file_and_flags_choose_what_is_generated() {
         .assert()
         .success();
     let core = read(&dir.path().join(CLASSES).join("Offboard.cls"));
-    assert!(core.contains("public inherited sharing class Offboard {"), "{core}");
+    assert!(
+        core.contains("public inherited sharing class Offboard {"),
+        "{core}"
+    );
     assert!(core.contains("IsActive = false"), "{core}");
-    for name in ["OffboardRest.cls", "OffboardBatch.cls", "OffboardInvocable.cls", "OffboardQueueable.cls"] {
+    for name in [
+        "OffboardRest.cls",
+        "OffboardBatch.cls",
+        "OffboardInvocable.cls",
+        "OffboardQueueable.cls",
+    ] {
         assert!(dir.path().join(CLASSES).join(name).exists(), "{name}");
     }
 }
@@ -119,7 +140,11 @@ fn config_file_and_flags_choose_what_is_generated() {
 #[test]
 fn check_is_clean_then_reports_drift() {
     let dir = scratch();
-    bin().arg("generate").current_dir(dir.path()).assert().success();
+    bin()
+        .arg("generate")
+        .current_dir(dir.path())
+        .assert()
+        .success();
     bin()
         .args(["generate", "--check"])
         .current_dir(dir.path())
@@ -133,9 +158,13 @@ fn check_is_clean_then_reports_drift() {
         .current_dir(dir.path())
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("--- a/force-app/main/default/classes/PortalUserDisabler.cls"))
+        .stdout(predicate::str::contains(
+            "--- a/force-app/main/default/classes/PortalUserDisabler.cls",
+        ))
         .stdout(predicate::str::contains("\n+        DEACTIVATED,\n"))
-        .stdout(predicate::str::contains("differ from what `portal-disable generate` writes"));
+        .stdout(predicate::str::contains(
+            "differ from what `portal-disable generate` writes",
+        ));
 
     // A missing file is drift too, and --check never writes.
     let core = dir.path().join(CLASSES).join("PortalUserDisabler.cls");
@@ -152,13 +181,24 @@ fn check_is_clean_then_reports_drift() {
 #[test]
 fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
     let dir = scratch();
-    bin().arg("generate").current_dir(dir.path()).assert().success();
+    bin()
+        .arg("generate")
+        .current_dir(dir.path())
+        .assert()
+        .success();
     let core = dir.path().join(CLASSES).join("PortalUserDisabler.cls");
     let edited = read(&core).replace("MAX_CONTACTS = 10000", "MAX_CONTACTS = 500");
     fs::write(&core, &edited).unwrap_or_else(|e| panic!("{e}"));
-    let invocable = dir.path().join(CLASSES).join("PortalUserDisablerInvocable.cls");
-    fs::write(&invocable, "public class PortalUserDisablerInvocable {}\n").unwrap_or_else(|e| panic!("{e}"));
-    let queueable = dir.path().join(CLASSES).join("PortalUserDisablerQueueable.cls");
+    let invocable = dir
+        .path()
+        .join(CLASSES)
+        .join("PortalUserDisablerInvocable.cls");
+    fs::write(&invocable, "public class PortalUserDisablerInvocable {}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let queueable = dir
+        .path()
+        .join(CLASSES)
+        .join("PortalUserDisablerQueueable.cls");
     let queueable_before = read(&queueable);
     fs::remove_file(&queueable).unwrap_or_else(|e| panic!("{e}"));
 
@@ -180,7 +220,9 @@ fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
         .current_dir(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("changed  force-app/main/default/classes/PortalUserDisabler.cls"));
+        .stdout(predicate::str::contains(
+            "changed  force-app/main/default/classes/PortalUserDisabler.cls",
+        ));
     assert!(read(&core).contains("MAX_CONTACTS = 10000"));
     assert_eq!(read(&queueable), queueable_before);
 }
@@ -199,28 +241,119 @@ fn check_and_force_conflict() {
 #[test]
 fn bad_input_exits_2_and_writes_nothing() {
     let cases: &[(&str, &[&str], Option<&str>, &str)] = &[
-        ("bad prefix", &["--prefix", "1Bad"], None, "core class name `1Bad` must start with a letter"),
-        ("reserved prefix", &["--prefix", "Trigger", "--entry-points"], None, "core class name `Trigger` is a reserved Apex keyword"),
-        ("double underscore", &["--prefix", "Bad__Name"], None, "must not contain `__`"),
-        ("trailing underscore", &["--prefix", "Bad_"], None, "must not end with `_`"),
-        ("too long", &["--prefix", "Abcdefghijabcdefghijabcdefghijabcdefghij"], None, "test class name `AbcdefghijabcdefghijabcdefghijabcdefghijTest` is 44 characters long; the limit is 40"),
-        ("api version format", &["--api-version", "68"], None, "API version `68` (--api-version) must look like `68.0`"),
-        ("api version too old", &["--api-version", "50.0"], None, "is older than 57.0"),
-        ("api version too new", &["--api-version", "70.0"], None, "is newer than 68.0"),
-        ("unknown key", &[], Some("mode = \"disable\"\nclases = 1\n"), "portal-disable.toml:2:1: unknown field `clases`"),
-        ("bad mode value", &[], Some("mode = \"remove\"\n"), "portal-disable.toml:1:8: unknown variant `remove`"),
-        ("wrong type", &[], Some("[entry_points]\nrest = \"yes\"\n"), "portal-disable.toml:2:8: invalid type"),
-        ("invalid toml", &[], Some("mode = \n"), "portal-disable.toml:1:"),
-        ("trigger without queueable", &["--entry-points", "trigger"], None, "entry point `trigger` needs `queueable`"),
-        ("bad trigger field", &["--entry-points", "queueable,trigger", "--trigger-field", "Flag"], None, "trigger field `Flag` must be a custom field API name ending in `__c`"),
-        ("duplicate names", &[], Some("[classes]\ninvocable = \"PortalUserDisabler\"\n"), "invocable and core would both be named `PortalUserDisabler`"),
-        ("unknown entry point flag", &["--entry-points", "soap"], None, "invalid value 'soap' for '--entry-points'; possible values: invocable, queueable, rest, batch, trigger"),
-        ("missing config", &["--config", "nope.toml"], None, "config file `nope.toml` does not exist"),
+        (
+            "bad prefix",
+            &["--prefix", "1Bad"],
+            None,
+            "core class name `1Bad` must start with a letter",
+        ),
+        (
+            "reserved prefix",
+            &["--prefix", "Trigger", "--entry-points"],
+            None,
+            "core class name `Trigger` is a reserved Apex keyword",
+        ),
+        (
+            "double underscore",
+            &["--prefix", "Bad__Name"],
+            None,
+            "must not contain `__`",
+        ),
+        (
+            "trailing underscore",
+            &["--prefix", "Bad_"],
+            None,
+            "must not end with `_`",
+        ),
+        (
+            "too long",
+            &["--prefix", "Abcdefghijabcdefghijabcdefghijabcdefghij"],
+            None,
+            "test class name `AbcdefghijabcdefghijabcdefghijabcdefghijTest` is 44 characters long; the limit is 40",
+        ),
+        (
+            "api version format",
+            &["--api-version", "68"],
+            None,
+            "API version `68` (--api-version) must look like `68.0`",
+        ),
+        (
+            "api version too old",
+            &["--api-version", "50.0"],
+            None,
+            "is older than 57.0",
+        ),
+        (
+            "api version too new",
+            &["--api-version", "70.0"],
+            None,
+            "is newer than 68.0",
+        ),
+        (
+            "unknown key",
+            &[],
+            Some("mode = \"disable\"\nclases = 1\n"),
+            "portal-disable.toml:2:1: unknown field `clases`",
+        ),
+        (
+            "bad mode value",
+            &[],
+            Some("mode = \"remove\"\n"),
+            "portal-disable.toml:1:8: unknown variant `remove`",
+        ),
+        (
+            "wrong type",
+            &[],
+            Some("[entry_points]\nrest = \"yes\"\n"),
+            "portal-disable.toml:2:8: invalid type",
+        ),
+        (
+            "invalid toml",
+            &[],
+            Some("mode = \n"),
+            "portal-disable.toml:1:",
+        ),
+        (
+            "trigger without queueable",
+            &["--entry-points", "trigger"],
+            None,
+            "entry point `trigger` needs `queueable`",
+        ),
+        (
+            "bad trigger field",
+            &[
+                "--entry-points",
+                "queueable,trigger",
+                "--trigger-field",
+                "Flag",
+            ],
+            None,
+            "trigger field `Flag` must be a custom field API name ending in `__c`",
+        ),
+        (
+            "duplicate names",
+            &[],
+            Some("[classes]\ninvocable = \"PortalUserDisabler\"\n"),
+            "invocable and core would both be named `PortalUserDisabler`",
+        ),
+        (
+            "unknown entry point flag",
+            &["--entry-points", "soap"],
+            None,
+            "invalid value 'soap' for '--entry-points'; possible values: invocable, queueable, rest, batch, trigger",
+        ),
+        (
+            "missing config",
+            &["--config", "nope.toml"],
+            None,
+            "config file `nope.toml` does not exist",
+        ),
     ];
     for (label, args, config, message) in cases {
         let dir = scratch();
         if let Some(text) = config {
-            fs::write(dir.path().join("portal-disable.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+            fs::write(dir.path().join("portal-disable.toml"), text)
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         let before = tree(dir.path());
         let output = bin()
@@ -232,7 +365,11 @@ fn bad_input_exits_2_and_writes_nothing() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{label}: {stderr}");
         assert!(stderr.contains(message), "{label}: {stderr}");
-        assert!(output.stdout.is_empty(), "{label}: stdout {:?}", String::from_utf8_lossy(&output.stdout));
+        assert!(
+            output.stdout.is_empty(),
+            "{label}: stdout {:?}",
+            String::from_utf8_lossy(&output.stdout)
+        );
         assert_eq!(stderr.lines().count(), 1, "{label}: {stderr}");
         assert_eq!(tree(dir.path()), before, "{label}: files were written");
     }
@@ -241,7 +378,11 @@ fn bad_input_exits_2_and_writes_nothing() {
 #[test]
 fn bad_sfdx_project_json_is_bad_input() {
     let dir = scratch();
-    fs::write(dir.path().join("sfdx-project.json"), r#"{"sourceApiVersion": "48.0"}"#).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        dir.path().join("sfdx-project.json"),
+        r#"{"sourceApiVersion": "48.0"}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     bin()
         .arg("generate")
         .current_dir(dir.path())
@@ -259,7 +400,11 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind() {
     // A folder where a generated file must go: writing fails before any rename.
     let blocked = dir.path().join(CLASSES).join("PortalUserDisablerTest.cls");
     fs::create_dir_all(&blocked).unwrap_or_else(|e| panic!("{e}"));
-    bin().arg("generate").current_dir(dir.path()).assert().code(1);
+    bin()
+        .arg("generate")
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
     let left: Vec<PathBuf> = tree(dir.path());
     assert!(left.is_empty(), "left behind: {left:?}");
 }

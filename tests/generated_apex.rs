@@ -88,9 +88,7 @@ fn limited_operations<'t>(root: Node<'t>, source: &str) -> Vec<(String, Node<'t>
                         &source[name.byte_range()]
                     )
                     .to_ascii_lowercase();
-                    LIMITED_CALLS
-                        .contains(&call.as_str())
-                        .then(|| (call, node))
+                    LIMITED_CALLS.contains(&call.as_str()).then(|| (call, node))
                 }
                 _ => None,
             }
@@ -116,7 +114,10 @@ fn inside_loop(node: Node) -> bool {
 fn every_generated_file_parses_without_errors() {
     let mut checked = 0;
     for (name, flags) in support::combinations() {
-        for file in support::render(&flags).iter().filter(|f| support::is_apex(f)) {
+        for file in support::render(&flags)
+            .iter()
+            .filter(|f| support::is_apex(f))
+        {
             let tree = parse(&file.body);
             if let Some(problem) = first_problem(tree.root_node()) {
                 panic!("{name}: {}:{problem}\n{}", file.path.display(), file.body);
@@ -130,7 +131,10 @@ fn every_generated_file_parses_without_errors() {
 #[test]
 fn no_soql_dml_or_enqueue_inside_a_loop() {
     for (name, flags) in support::combinations() {
-        for file in support::render(&flags).iter().filter(|f| support::is_apex(f)) {
+        for file in support::render(&flags)
+            .iter()
+            .filter(|f| support::is_apex(f))
+        {
             let tree = parse(&file.body);
             for (kind, node) in limited_operations(tree.root_node(), &file.body) {
                 assert!(
@@ -186,7 +190,10 @@ fn the_core_class_spends_one_query_and_one_dml() {
 #[test]
 fn every_query_and_dml_states_its_access_mode() {
     for (name, flags) in support::combinations() {
-        for file in support::render(&flags).iter().filter(|f| support::is_apex(f)) {
+        for file in support::render(&flags)
+            .iter()
+            .filter(|f| support::is_apex(f))
+        {
             if file.path.to_string_lossy().contains("Test.cls") {
                 continue; // test setup runs as the test user on purpose
             }
@@ -199,7 +206,11 @@ fn every_query_and_dml_states_its_access_mode() {
                     "database.update" => text.contains("AccessLevel.USER_MODE"),
                     _ => true,
                 };
-                assert!(explicit, "{name}: {}: {kind} without access mode: {text}", file.path.display());
+                assert!(
+                    explicit,
+                    "{name}: {}: {kind} without access mode: {text}",
+                    file.path.display()
+                );
             }
             assert!(
                 !file.body.contains("SECURITY_ENFORCED"),
@@ -213,7 +224,10 @@ fn every_query_and_dml_states_its_access_mode() {
 #[test]
 fn every_class_declares_its_sharing() {
     for (name, flags) in support::combinations() {
-        for file in support::render(&flags).iter().filter(|f| f.path.to_string_lossy().ends_with(".cls")) {
+        for file in support::render(&flags)
+            .iter()
+            .filter(|f| f.path.to_string_lossy().ends_with(".cls"))
+        {
             let tree = parse(&file.body);
             let root = tree.root_node();
             let mut cursor = root.walk();
@@ -221,7 +235,12 @@ fn every_class_declares_its_sharing() {
                 .children(&mut cursor)
                 .filter(|n| n.kind() == "class_declaration")
                 .collect();
-            assert_eq!(classes.len(), 1, "{name}: {}: one top-level class expected", file.path.display());
+            assert_eq!(
+                classes.len(),
+                1,
+                "{name}: {}: one top-level class expected",
+                file.path.display()
+            );
             for class in classes {
                 let header = &file.body[class.byte_range()];
                 let header = header.split('{').next().unwrap_or_default();
@@ -238,7 +257,9 @@ fn every_class_declares_its_sharing() {
 #[test]
 fn each_mode_writes_only_its_own_flag() {
     for (name, flags) in support::combinations() {
-        let deactivate = flags.windows(2).any(|w| w[0] == "--mode" && w[1] == "deactivate");
+        let deactivate = flags
+            .windows(2)
+            .any(|w| w[0] == "--mode" && w[1] == "deactivate");
         let files = support::render(&flags);
         let core = &files[0];
         let (written, never) = if deactivate {
@@ -246,12 +267,18 @@ fn each_mode_writes_only_its_own_flag() {
         } else {
             ("IsPortalEnabled = false", "IsActive = false")
         };
-        assert!(core.body.contains(written), "{name}: core class does not set {written}");
+        assert!(
+            core.body.contains(written),
+            "{name}: core class does not set {written}"
+        );
         let code: String = core
             .body
             .lines()
             .filter(|l| !l.trim_start().starts_with('*') && !l.trim_start().starts_with("//"))
             .collect();
-        assert!(!code.contains(never), "{name}: core class sets {never} in code");
+        assert!(
+            !code.contains(never),
+            "{name}: core class sets {never} in code"
+        );
     }
 }
