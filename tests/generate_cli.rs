@@ -228,6 +228,42 @@ fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
 }
 
 #[test]
+fn files_no_longer_generated_are_reported_stale() {
+    let dir = scratch();
+    bin()
+        .args(["generate", "--entry-points", "invocable,queueable,rest"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    // A file of the project's own in the same folder is never called stale.
+    fs::write(
+        dir.path().join(CLASSES).join("Mine.cls"),
+        "public class Mine {}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rest = dir.path().join(CLASSES).join("PortalUserDisablerRest.cls");
+    bin()
+        .args(["generate", "--check"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "--- a/force-app/main/default/classes/PortalUserDisablerRest.cls\n+++ /dev/null",
+        ))
+        .stdout(predicate::str::contains("Mine.cls").not());
+    bin()
+        .arg("generate")
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "    stale  force-app/main/default/classes/PortalUserDisablerRest.cls (no longer generated with these settings: delete it)\n",
+        ))
+        .stdout(predicate::str::contains("Mine.cls").not());
+    assert!(rest.exists(), "stale files are reported, never deleted");
+}
+
+#[test]
 fn check_and_force_conflict() {
     bin()
         .args(["generate", "--check", "--force"])

@@ -16,10 +16,19 @@ pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
     let settings = load_settings(root, &args.settings)?;
     let files = apex::render(&settings)?;
     let planned = plan::plan(root, &settings.output_dir, &files)?;
+    let stale = plan::stale(root, &settings.output_dir, &planned)?;
 
     let mut out = std::io::stdout().lock();
     if args.check {
-        let diffs = drift::diffs(&planned);
+        let stale_contents = stale
+            .iter()
+            .map(|path| {
+                std::fs::read_to_string(root.join(path))
+                    .map(|content| (path.clone(), content))
+                    .map_err(|e| Error::io("read", root.join(path), e))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let diffs = drift::diffs(&planned, &stale_contents);
         if diffs.is_empty() {
             writeln!(out, "{} files up to date", planned.len()).map_err(stdout_error)?;
             return Ok(ExitCode::SUCCESS);
@@ -29,9 +38,9 @@ pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
         }
         writeln!(
             out,
-            "{} of {} files differ from what `portal-disable generate` writes; run it and commit the result",
+            "{} of {} files differ from what `portal-disable generate` writes; run it (and delete stale files) and commit the result",
             diffs.len(),
-            planned.len()
+            planned.len() + stale.len()
         )
         .map_err(stdout_error)?;
         return Ok(ExitCode::from(1));
@@ -46,6 +55,16 @@ pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
             plan::Action::Identical => "identical",
         };
         writeln!(out, "{verb:>9}  {}", file.display_path.display()).map_err(stdout_error)?;
+    }
+    for path in &stale {
+        // Never deleted automatically: a second configuration may write into the same folder.
+        writeln!(
+            out,
+            "{:>9}  {} (no longer generated with these settings: delete it)",
+            "stale",
+            path.display()
+        )
+        .map_err(stdout_error)?;
     }
     Ok(ExitCode::SUCCESS)
 }

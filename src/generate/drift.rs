@@ -2,9 +2,20 @@
 
 use super::plan::{Action, PlannedFile};
 
+use std::path::PathBuf;
+
 /// The unified diff of every planned file that differs from the disk (empty when clean).
-/// A missing file diffs against nothing.
-pub fn diffs(planned: &[PlannedFile]) -> Vec<String> {
+/// A missing file diffs against nothing; a stale generated file (one the settings no longer
+/// produce) diffs to nothing.
+pub fn diffs(planned: &[PlannedFile], stale: &[(PathBuf, String)]) -> Vec<String> {
+    let stale_diffs = stale.iter().map(|(path, content)| {
+        let path = path.display().to_string();
+        similar::TextDiff::from_lines(content.as_str(), "")
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), "/dev/null")
+            .to_string()
+    });
     planned
         .iter()
         .filter(|p| p.action != Action::Identical)
@@ -22,5 +33,6 @@ pub fn diffs(planned: &[PlannedFile]) -> Vec<String> {
                 .header(&old_header, &format!("b/{path}"))
                 .to_string()
         })
+        .chain(stale_diffs)
         .collect()
 }

@@ -64,6 +64,11 @@ fn strip(content: &str) -> Option<(String, String)> {
     None
 }
 
+/// True for the marker line of a generated file.
+pub fn is_marker_line(line: &str) -> bool {
+    marker_checksum(line).is_some()
+}
+
 fn marker_checksum(line: &str) -> Option<&str> {
     let start = line.find(TAG)?;
     let rest = line[start + TAG.len()..].strip_prefix(" (checksum ")?;
@@ -72,12 +77,10 @@ fn marker_checksum(line: &str) -> Option<&str> {
 }
 
 fn split_declaration(body: &str) -> (&str, &str) {
-    if body.starts_with("<?xml") {
-        if let Some(end) = body.find('\n') {
-            return body.split_at(end + 1);
-        }
+    match body.find('\n') {
+        Some(end) if body.starts_with("<?xml") => body.split_at(end + 1),
+        _ => ("", body),
     }
-    ("", body)
 }
 
 /// FNV-1a, 64 bits, as 16 hex digits: enough to notice an edit, and stable across releases

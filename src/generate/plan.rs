@@ -93,3 +93,46 @@ pub fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
         if conflicts.len() == 1 { "it" } else { "them" },
     )))
 }
+
+/// Folders (below the output folder) where generated files live.
+const GENERATED_FOLDERS: [&str; 3] = ["classes", "triggers", "objects/Contact/fields"];
+
+/// Files portal-disable generated earlier that the current settings no longer produce (an
+/// entry point switched off, a class renamed), as display paths, sorted. Only files carrying
+/// our marker count: everything else in those folders is the project's own.
+pub fn stale(root: &Path, output_dir: &Path, planned: &[PlannedFile]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for folder in GENERATED_FOLDERS {
+        let display_dir = output_dir.join(folder);
+        let entries = match std::fs::read_dir(root.join(&display_dir)) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io("read", root.join(&display_dir), e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("read", root.join(&display_dir), e))?;
+            let display_path = display_dir.join(entry.file_name());
+            if planned.iter().any(|p| p.display_path == display_path) || !entry.path().is_file() {
+                continue;
+            }
+            if has_marker(&entry.path()) {
+                found.push(display_path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Reads only the first two lines: the marker is on one of them.
+fn has_marker(path: &Path) -> bool {
+    use std::io::{BufRead, BufReader};
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    BufReader::new(file)
+        .lines()
+        .take(2)
+        .map_while(std::result::Result::ok)
+        .any(|line| marker::is_marker_line(&line))
+}
