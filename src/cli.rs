@@ -72,15 +72,43 @@ pub struct SettingsArgs {
     #[arg(long)]
     pub prefix: Option<String>,
 
-    /// Entry points to generate besides the core class and its test, comma-separated
-    /// (replaces the config's set; give an empty value for none) [default: invocable,queueable].
-    #[arg(long, value_enum, value_delimiter = ',', num_args = 0..)]
-    pub entry_points: Option<Vec<EntryPoint>>,
+    /// Entry points to generate besides the core class and its test, comma-separated:
+    /// invocable, queueable, rest, batch, trigger; `none` (or an empty value) for the core class
+    /// and its test only. Replaces the config's set [default: invocable,queueable].
+    #[arg(long, value_name = "LIST", value_parser = parse_entry_points, num_args = 0..=1, default_missing_value = "none")]
+    pub entry_points: Option<EntryPointList>,
 
     /// Contact checkbox (custom field) that fires the trigger entry point [default:
     /// Disable_Portal_User__c].
     #[arg(long, value_name = "FIELD")]
     pub trigger_field: Option<String>,
+}
+
+/// The value of `--entry-points`: one flag value holding the whole list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPointList(pub Vec<EntryPoint>);
+
+/// `invocable,rest` -> those entry points; `none` or an empty value -> none.
+fn parse_entry_points(text: &str) -> Result<EntryPointList, String> {
+    if text.trim().is_empty() || text.trim() == "none" {
+        return Ok(EntryPointList(Vec::new()));
+    }
+    text.split(',')
+        .map(|word| {
+            let word = word.trim();
+            EntryPoint::ALL
+                .into_iter()
+                .find(|point| point.key() == word)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = EntryPoint::ALL.iter().map(|p| p.key()).collect();
+                    format!(
+                        "unknown entry point `{word}`; use {} or none",
+                        known.join(", ")
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(EntryPointList)
 }
 
 /// A clap usage error as one line: clap's message, the possible values when it lists them,

@@ -66,7 +66,7 @@ impl fmt::Display for Sharing {
 }
 
 /// The optional ways into the core class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryPoint {
     /// `@InvocableMethod` action for Flow.
     Invocable,

@@ -376,7 +376,7 @@ fn bad_input_exits_2_and_writes_nothing() {
             "unknown entry point flag",
             &["--entry-points", "soap"],
             None,
-            "invalid value 'soap' for '--entry-points'; possible values: invocable, queueable, rest, batch, trigger",
+            "invalid value 'soap' for '--entry-points': unknown entry point `soap`; use invocable, queueable, rest, batch, trigger or none",
         ),
         (
             "missing config",

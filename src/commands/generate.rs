@@ -78,7 +78,7 @@ pub fn load_settings(root: &Path, args: &SettingsArgs) -> Result<Settings> {
         sharing: args.sharing,
         output_dir: args.output_dir.clone(),
         prefix: args.prefix.clone(),
-        entry_points: args.entry_points.clone(),
+        entry_points: args.entry_points.clone().map(|list| list.0),
         trigger_field: args.trigger_field.clone(),
     };
     config::load(root, &overrides)
