@@ -15,6 +15,11 @@ fn bin() -> Command {
     cmd
 }
 
+/// Runs `portal-disable generate ARGS` in `dir`.
+fn generate(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    bin().arg("generate").args(args).current_dir(dir).assert()
+}
+
 fn scratch() -> TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
 }
@@ -44,10 +49,7 @@ fn read(path: &Path) -> String {
 #[test]
 fn defaults_in_an_empty_folder() {
     let dir = scratch();
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &[])
         .success()
         .stdout(predicate::str::contains(
             "created  force-app/main/default/classes/PortalUserDisabler.cls\n",
@@ -77,10 +79,7 @@ fn defaults_in_an_empty_folder() {
     assert!(meta.contains("<apiVersion>68.0</apiVersion>"), "{meta}");
 
     // A second run changes nothing and says so.
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &[])
         .success()
         .stdout(predicate::str::contains(
             "identical  force-app/main/default/classes/PortalUserDisabler.cls\n",
@@ -96,11 +95,7 @@ fn follows_sfdx_project_json() {
         r#"{"packageDirectories":[{"path":"app","default":true}],"sourceApiVersion":"62.0"}"#,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
-        .success();
+    generate(dir.path(), &[]).success();
     let meta = read(
         &dir.path()
             .join("app/main/default/classes/PortalUserDisabler.cls-meta.xml"),
@@ -116,11 +111,7 @@ fn config_file_and_flags_choose_what_is_generated() {
         "mode = \"deactivate\"\n\n[classes]\nprefix = \"Offboard\"\n\n[entry_points]\nrest = true\nbatch = true\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    bin()
-        .args(["generate", "--sharing", "inherited"])
-        .current_dir(dir.path())
-        .assert()
-        .success();
+    generate(dir.path(), &["--sharing", "inherited"]).success();
     let core = read(&dir.path().join(CLASSES).join("Offboard.cls"));
     assert!(
         core.contains("public inherited sharing class Offboard {"),
@@ -140,23 +131,13 @@ fn config_file_and_flags_choose_what_is_generated() {
 #[test]
 fn check_is_clean_then_reports_drift() {
     let dir = scratch();
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
-        .success();
-    bin()
-        .args(["generate", "--check"])
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &[]).success();
+    generate(dir.path(), &["--check"])
         .success()
         .stdout("8 files up to date\n");
 
     // Settings change: the files on disk no longer match.
-    bin()
-        .args(["generate", "--check", "--mode", "deactivate"])
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &["--check", "--mode", "deactivate"])
         .code(1)
         .stdout(predicate::str::contains(
             "--- a/force-app/main/default/classes/PortalUserDisabler.cls",
@@ -169,10 +150,7 @@ fn check_is_clean_then_reports_drift() {
     // A missing file is drift too, and --check never writes.
     let core = dir.path().join(CLASSES).join("PortalUserDisabler.cls");
     fs::remove_file(&core).unwrap_or_else(|e| panic!("{e}"));
-    bin()
-        .args(["generate", "--check"])
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &["--check"])
         .code(1)
         .stdout(predicate::str::contains("--- /dev/null"));
     assert!(!core.exists());
@@ -181,11 +159,7 @@ fn check_is_clean_then_reports_drift() {
 #[test]
 fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
     let dir = scratch();
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
-        .success();
+    generate(dir.path(), &[]).success();
     let core = dir.path().join(CLASSES).join("PortalUserDisabler.cls");
     let edited = read(&core).replace("MAX_CONTACTS = 10000", "MAX_CONTACTS = 500");
     fs::write(&core, &edited).unwrap_or_else(|e| panic!("{e}"));
@@ -202,10 +176,7 @@ fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
     let queueable_before = read(&queueable);
     fs::remove_file(&queueable).unwrap_or_else(|e| panic!("{e}"));
 
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &[])
         .code(2)
         .stdout("")
         .stderr(
@@ -215,10 +186,7 @@ fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
     assert_eq!(read(&core), edited);
     assert!(!queueable.exists());
 
-    bin()
-        .args(["generate", "--force"])
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &["--force"])
         .success()
         .stdout(predicate::str::contains(
             "changed  force-app/main/default/classes/PortalUserDisabler.cls",
@@ -230,11 +198,7 @@ fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
 #[test]
 fn files_no_longer_generated_are_reported_stale() {
     let dir = scratch();
-    bin()
-        .args(["generate", "--entry-points", "invocable,queueable,rest"])
-        .current_dir(dir.path())
-        .assert()
-        .success();
+    generate(dir.path(), &["--entry-points", "invocable,queueable,rest"]).success();
     // A file of the project's own in the same folder is never called stale.
     fs::write(
         dir.path().join(CLASSES).join("Mine.cls"),
@@ -242,19 +206,13 @@ fn files_no_longer_generated_are_reported_stale() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let rest = dir.path().join(CLASSES).join("PortalUserDisablerRest.cls");
-    bin()
-        .args(["generate", "--check"])
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &["--check"])
         .code(1)
         .stdout(predicate::str::contains(
             "--- a/force-app/main/default/classes/PortalUserDisablerRest.cls\n+++ /dev/null",
         ))
         .stdout(predicate::str::contains("Mine.cls").not());
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &[])
         .success()
         .stdout(predicate::str::contains(
             "    stale  force-app/main/default/classes/PortalUserDisablerRest.cls (no longer generated with these settings: delete it)\n",
@@ -419,10 +377,7 @@ fn bad_sfdx_project_json_is_bad_input() {
         r#"{"sourceApiVersion": "48.0"}"#,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
+    generate(dir.path(), &[])
         .code(2)
         .stderr(predicate::str::contains(
             "API version `48.0` (sourceApiVersion in sfdx-project.json) is older than 57.0",
@@ -436,11 +391,7 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind() {
     // A folder where a generated file must go: writing fails before any rename.
     let blocked = dir.path().join(CLASSES).join("PortalUserDisablerTest.cls");
     fs::create_dir_all(&blocked).unwrap_or_else(|e| panic!("{e}"));
-    bin()
-        .arg("generate")
-        .current_dir(dir.path())
-        .assert()
-        .code(1);
+    generate(dir.path(), &[]).code(1);
     let left: Vec<PathBuf> = tree(dir.path());
     assert!(left.is_empty(), "left behind: {left:?}");
 }

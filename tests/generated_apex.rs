@@ -111,40 +111,43 @@ fn inside_loop(node: Node) -> bool {
     false
 }
 
+/// Every Apex file of every matrix combination, as (combination name, file).
+fn matrix_apex_files() -> Vec<(String, portal_disable::apex::RenderedFile)> {
+    support::combinations()
+        .into_iter()
+        .flat_map(|(name, flags)| {
+            support::render(&flags)
+                .into_iter()
+                .filter(support::is_apex)
+                .map(move |file| (name.clone(), file))
+        })
+        .collect()
+}
+
 #[test]
 fn every_generated_file_parses_without_errors() {
     let mut checked = 0;
-    for (name, flags) in support::combinations() {
-        for file in support::render(&flags)
-            .iter()
-            .filter(|f| support::is_apex(f))
-        {
-            let tree = parse(&file.body);
-            if let Some(problem) = first_problem(tree.root_node()) {
-                panic!("{name}: {}:{problem}\n{}", file.path.display(), file.body);
-            }
-            checked += 1;
+    for (name, file) in matrix_apex_files() {
+        let tree = parse(&file.body);
+        if let Some(problem) = first_problem(tree.root_node()) {
+            panic!("{name}: {}:{problem}\n{}", file.path.display(), file.body);
         }
+        checked += 1;
     }
     assert!(checked >= 20, "only {checked} files checked");
 }
 
 #[test]
 fn no_soql_dml_or_enqueue_inside_a_loop() {
-    for (name, flags) in support::combinations() {
-        for file in support::render(&flags)
-            .iter()
-            .filter(|f| support::is_apex(f))
-        {
-            let tree = parse(&file.body);
-            for (kind, node) in limited_operations(tree.root_node(), &file.body) {
-                assert!(
-                    !inside_loop(node),
-                    "{name}: {} line {}: {kind} inside a loop",
-                    file.path.display(),
-                    node.start_position().row + 1
-                );
-            }
+    for (name, file) in matrix_apex_files() {
+        let tree = parse(&file.body);
+        for (kind, node) in limited_operations(tree.root_node(), &file.body) {
+            assert!(
+                !inside_loop(node),
+                "{name}: {} line {}: {kind} inside a loop",
+                file.path.display(),
+                node.start_position().row + 1
+            );
         }
     }
 }
@@ -190,37 +193,31 @@ fn the_core_class_spends_one_query_and_one_dml() {
 
 #[test]
 fn every_query_and_dml_states_its_access_mode() {
-    for (name, flags) in support::combinations() {
-        for file in support::render(&flags)
-            .iter()
-            .filter(|f| support::is_apex(f))
-        {
-            let tree = parse(&file.body);
-            for (kind, node) in limited_operations(tree.root_node(), &file.body) {
-                let text = &file.body[node.byte_range()];
-                let explicit = match kind.as_str() {
-                    "SOQL" => text.contains("WITH USER_MODE") || text.contains("WITH SYSTEM_MODE"),
-                    "DML" => text.contains(" as user") || text.contains(" as system"),
-                    "database.insert" | "database.update" | "database.upsert"
-                    | "database.delete" | "database.undelete" | "database.merge"
-                    | "database.query" => {
-                        text.contains("AccessLevel.USER_MODE")
-                            || text.contains("AccessLevel.SYSTEM_MODE")
-                    }
-                    _ => true,
-                };
-                assert!(
-                    explicit,
-                    "{name}: {}: {kind} without access mode: {text}",
-                    file.path.display()
-                );
-            }
+    for (name, file) in matrix_apex_files() {
+        let tree = parse(&file.body);
+        for (kind, node) in limited_operations(tree.root_node(), &file.body) {
+            let text = &file.body[node.byte_range()];
+            let explicit = match kind.as_str() {
+                "SOQL" => text.contains("WITH USER_MODE") || text.contains("WITH SYSTEM_MODE"),
+                "DML" => text.contains(" as user") || text.contains(" as system"),
+                "database.insert" | "database.update" | "database.upsert" | "database.delete"
+                | "database.undelete" | "database.merge" | "database.query" => {
+                    text.contains("AccessLevel.USER_MODE")
+                        || text.contains("AccessLevel.SYSTEM_MODE")
+                }
+                _ => true,
+            };
             assert!(
-                !file.body.contains("SECURITY_ENFORCED"),
-                "{name}: {} uses WITH SECURITY_ENFORCED, which API 67.0 no longer compiles",
+                explicit,
+                "{name}: {}: {kind} without access mode: {text}",
                 file.path.display()
             );
         }
+        assert!(
+            !file.body.contains("SECURITY_ENFORCED"),
+            "{name}: {} uses WITH SECURITY_ENFORCED, which API 67.0 no longer compiles",
+            file.path.display()
+        );
     }
 }
 
