@@ -6,6 +6,7 @@
 //! `generate --check` and `package` use the very same bytes that `generate` writes.
 
 mod context;
+mod layout;
 mod templates;
 
 use std::path::PathBuf;

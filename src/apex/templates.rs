@@ -151,6 +151,9 @@ fn file(path: String, kind: FileKind, template: &dyn DynTemplate) -> Result<Rend
     let trimmed = body.trim_end_matches(['\n', ' ']).len();
     body.truncate(trimmed);
     body.push('\n');
+    if kind == FileKind::ApexSource {
+        body = super::layout::refit(&body);
+    }
     Ok(RenderedFile {
         path: PathBuf::from(path),
         kind,
