@@ -1,0 +1,30 @@
+//! The unzipped form of a deploy: the same entries as the zip, as files in a folder (for
+//! `sf project deploy start --metadata-dir`, `sf project convert mdapi`, or reading). Written
+//! to a temporary folder beside the destination and renamed into place when complete.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use super::layout::Entry;
+use super::output::Staged;
+use crate::error::{Error, Result};
+
+/// Writes `entries` into the new folder `dest`. Returns the bytes written.
+pub fn write(dest: &Path, entries: &[Entry<'_>]) -> Result<u64> {
+    let staged = Staged::dir(dest)?;
+    let mut total = 0;
+    for entry in entries {
+        let path = staged.path().join(&entry.name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        let file = File::create(&path).map_err(|e| Error::io("create", &path, e))?;
+        let mut out = BufWriter::new(file);
+        let shown = dest.join(&entry.name);
+        total += entry.write_to(&mut out, &shown)?;
+        out.flush().map_err(|e| Error::io("write", &shown, e))?;
+    }
+    staged.commit()?;
+    Ok(total)
+}
