@@ -73,11 +73,11 @@ fn package(root: &Path, args: &PackageArgs) -> Result<Report> {
     };
     let dest = root.join(&output);
     let (bytes, compressed) = if is_zip {
-        let size = zip::write(&dest, &entries, args.zip_root.as_deref())?;
+        let size = zip::write(&dest, &output, &entries, args.zip_root.as_deref())?;
         warnings.extend(limits::compressed_warning(size));
         (uncompressed, Some(size))
     } else {
-        (folder::write(&dest, &entries)?, None)
+        (folder::write(&dest, &output, &entries)?, None)
     };
     Ok(Report {
         output,

@@ -10,18 +10,21 @@ use super::layout::Entry;
 use super::output::Staged;
 use crate::error::{Error, Result};
 
-/// Writes `entries` into the new folder `dest`. Returns the bytes written.
-pub fn write(dest: &Path, entries: &[Entry<'_>]) -> Result<u64> {
-    let staged = Staged::dir(dest)?;
+/// Writes `entries` into the new folder `dest` (shown to the user as `shown`). Returns the
+/// bytes written.
+pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>]) -> Result<u64> {
+    let staged = Staged::dir(dest, shown)?;
     let mut total = 0;
     for entry in entries {
         let path = staged.path().join(&entry.name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create", shown.join(&entry.name), e))?;
         }
-        let file = File::create(&path).map_err(|e| Error::io("create", &path, e))?;
+        let file =
+            File::create(&path).map_err(|e| Error::io("create", shown.join(&entry.name), e))?;
         let mut out = BufWriter::new(file);
-        let shown = dest.join(&entry.name);
+        let shown = shown.join(&entry.name);
         total += entry.write_to(&mut out, &shown)?;
         out.flush().map_err(|e| Error::io("write", &shown, e))?;
     }

@@ -10,24 +10,26 @@ use crate::error::{Error, Result};
 pub struct Staged {
     temp: PathBuf,
     dest: PathBuf,
+    /// The destination as the user gave it, for messages.
+    shown: PathBuf,
     is_dir: bool,
     committed: bool,
 }
 
 impl Staged {
     /// A file that will replace `dest` (an existing file there is replaced on commit).
-    pub fn file(dest: &Path) -> Result<Self> {
-        Self::new(dest, false)
+    pub fn file(dest: &Path, shown: &Path) -> Result<Self> {
+        Self::new(dest, shown, false)
     }
 
     /// A folder that will become `dest`; `dest` must not exist, or be an empty folder.
-    pub fn dir(dest: &Path) -> Result<Self> {
+    pub fn dir(dest: &Path, shown: &Path) -> Result<Self> {
         match std::fs::read_dir(dest) {
             Ok(mut entries) => {
                 if entries.next().is_some() {
                     return Err(Error::Input(format!(
                         "output folder `{}` is not empty; remove it or choose another --output-dir",
-                        dest.display()
+                        shown.display()
                     )));
                 }
             }
@@ -35,27 +37,27 @@ impl Staged {
             Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
                 return Err(Error::Input(format!(
                     "output folder `{}` is a file; remove it or choose another --output-dir",
-                    dest.display()
+                    shown.display()
                 )));
             }
-            Err(e) => return Err(Error::io("read", dest, e)),
+            Err(e) => return Err(Error::io("read", shown, e)),
         }
-        let staged = Self::new(dest, true)?;
-        std::fs::create_dir(&staged.temp).map_err(|e| Error::io("create", &staged.temp, e))?;
+        let staged = Self::new(dest, shown, true)?;
+        std::fs::create_dir(&staged.temp).map_err(|e| Error::io("create", shown, e))?;
         Ok(staged)
     }
 
-    fn new(dest: &Path, is_dir: bool) -> Result<Self> {
+    fn new(dest: &Path, shown: &Path, is_dir: bool) -> Result<Self> {
         let Some(name) = dest.file_name() else {
             return Err(Error::Input(format!(
                 "output `{}` has no file name; give a path such as deploy.zip",
-                dest.display()
+                shown.display()
             )));
         };
         if std::fs::metadata(dest).is_ok_and(|m| m.is_dir()) && !is_dir {
             return Err(Error::Input(format!(
                 "output `{}` is a folder; give a file name such as deploy.zip, or use --output-dir",
-                dest.display()
+                shown.display()
             )));
         }
         let temp = dest.with_file_name(format!(
@@ -66,6 +68,7 @@ impl Staged {
         Ok(Staged {
             temp,
             dest: dest.to_path_buf(),
+            shown: shown.to_path_buf(),
             is_dir,
             committed: false,
         })
@@ -83,11 +86,11 @@ impl Staged {
             match std::fs::remove_dir(&self.dest) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io("replace", &self.dest, e)),
+                Err(e) => return Err(Error::io("replace", &self.shown, e)),
             }
         }
         std::fs::rename(&self.temp, &self.dest)
-            .map_err(|e| Error::io("rename into", &self.dest, e))?;
+            .map_err(|e| Error::io("rename into", &self.shown, e))?;
         self.committed = true;
         Ok(())
     }

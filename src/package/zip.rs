@@ -22,12 +22,13 @@ use super::limits;
 use super::output::Staged;
 use crate::error::{Error, Result};
 
-/// Writes `entries` as a zip at `dest`, under `root/` when given (singlePackage=false).
-/// Returns the zip's size in bytes.
-pub fn write(dest: &Path, entries: &[Entry<'_>], root: Option<&str>) -> Result<u64> {
-    let staged = Staged::file(dest)?;
-    let io = |e: std::io::Error| Error::io("write", staged.path(), e);
-    let zip_err = |e: zip::result::ZipError| Error::io("write", staged.path(), e.into());
+/// Writes `entries` as a zip at `dest` (shown to the user as `shown`), under `root/` when
+/// given (singlePackage=false). Returns the zip's size in bytes.
+pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>], root: Option<&str>) -> Result<u64> {
+    let staged = Staged::file(dest, shown)?;
+    // Errors name the zip the user asked for, not the temporary file.
+    let io = |e: std::io::Error| Error::io("write", shown, e);
+    let zip_err = |e: zip::result::ZipError| Error::io("write", shown, e.into());
     let file = File::create(staged.path()).map_err(io)?;
     let mut zip = ZipWriter::new(HighWater::new(BufWriter::with_capacity(256 * 1024, file)));
     let options = SimpleFileOptions::default()
@@ -42,7 +43,7 @@ pub fn write(dest: &Path, entries: &[Entry<'_>], root: Option<&str>) -> Result<u
             None => entry.name.clone(),
         };
         let mut builder = ZipFileBuilder::new(&name, options).map_err(zip_err)?;
-        entry.write_to(&mut builder, dest)?;
+        entry.write_to(&mut builder, shown)?;
         let prepared = builder.finish().map_err(zip_err)?;
         zip.add_prepared_file(prepared).map_err(zip_err)?;
         let written = zip.get_ref().map_or(0, |w| w.high);
@@ -59,7 +60,7 @@ pub fn write(dest: &Path, entries: &[Entry<'_>], root: Option<&str>) -> Result<u
     let file = out
         .inner
         .into_inner()
-        .map_err(|e| Error::io("write", staged.path(), e.into_error()))?;
+        .map_err(|e| Error::io("write", shown, e.into_error()))?;
     file.sync_all().map_err(io)?;
     drop(file);
     staged.commit()?;
