@@ -31,8 +31,10 @@ pub enum Command {
     /// settings, rendered in memory (no need to run `generate` first). With --source-dir it
     /// packages SFDX source folders of the supported types: Apex classes and triggers with
     /// their -meta.xml files, and custom fields (objects/<Object>/fields/*.field-meta.xml).
-    /// The zip is deterministic (same input, same bytes) and checked against the Metadata
-    /// API's limits before it is written: 10,000 files, 600 MB uncompressed, 39 MB compressed.
+    /// package.xml's version is the settings' API version (--api-version, api_version,
+    /// sourceApiVersion, 68.0). The zip is deterministic (same input, same bytes) and checked
+    /// against the Metadata API's limits before it is written: 10,000 files (package.xml
+    /// included), 600 MB uncompressed, 39 MB compressed.
     Package(PackageArgs),
 }
 

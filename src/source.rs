@@ -203,7 +203,7 @@ impl Walk<'_> {
                     fs::canonicalize(&path).map_err(|e| Error::io("resolve", &path, e))?;
                 if !self.visited.insert(canonical) {
                     return Err(Error::Input(format!(
-                        "`{}` links to a folder that is already packaged; remove the link",
+                        "`{}` is a folder already packaged, reached again through a symlink; remove the link",
                         self.display(&rel_path)
                     )));
                 }

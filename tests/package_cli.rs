@@ -663,3 +663,41 @@ fn refuses_more_bytes_than_a_deploy_takes() {
         "bytes compressed after 4 of 5 files, over the Metadata API limit of 39,000,000 (39 MB, as the sf CLI counts it); nothing was written",
     );
 }
+
+#[test]
+fn output_dir_holds_the_same_files_as_the_zip() {
+    let dir = scratch();
+    let flags = ["--entry-points", "queueable,trigger,rest"];
+    bin()
+        .arg("package")
+        .args(flags)
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    bin()
+        .args(["package", "--output-dir", "mdapi"])
+        .args(flags)
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "wrote mdapi (metadata folder, API 68.0): 6 components, 12 files, ",
+        ));
+    let zipped: BTreeMap<String, Vec<u8>> =
+        unzip(&dir.path().join("deploy.zip")).into_iter().collect();
+    assert_eq!(zipped, tree(&dir.path().join("mdapi")));
+
+    // An empty folder in the way is fine; a second run into the full folder is refused.
+    fs::create_dir(dir.path().join("empty")).unwrap_or_else(|e| panic!("{e}"));
+    bin()
+        .args(["package", "--output-dir", "empty"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    bin()
+        .args(["package", "--output-dir", "mdapi"])
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stderr("portal-disable: error: output folder `mdapi` is not empty; remove it or choose another --output-dir\n");
+}
