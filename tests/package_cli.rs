@@ -660,7 +660,7 @@ fn refuses_more_bytes_than_a_deploy_takes() {
     refused(
         dir.path(),
         &[],
-        "bytes compressed after 4 of 5 files, over the Metadata API limit of 39,000,000 (39 MB, as the sf CLI counts it); nothing was written",
+        "bytes compressed at file 4 of 5 (`classes/Huge.cls`), over the Metadata API limit of 39,000,000 (39 MB, as the sf CLI counts it); nothing was written",
     );
 }
 
@@ -700,4 +700,46 @@ fn output_dir_holds_the_same_files_as_the_zip() {
         .assert()
         .code(2)
         .stderr("portal-disable: error: output folder `mdapi` is not empty; remove it or choose another --output-dir\n");
+}
+
+#[test]
+fn large_files_stream_and_stay_deterministic() {
+    let dir = scratch();
+    class(dir.path(), "Small");
+    // 3 MB: over the 1 MiB that is compressed in memory, so this one streams.
+    let mut body = String::from("public class Large {\n");
+    let mut i = 0;
+    while body.len() < 3_000_000 {
+        body.push_str(&format!("    // line {i} of a long generated class\n"));
+        i += 1;
+    }
+    body.push_str("}\n");
+    write(&dir.path().join("src/classes/Large.cls"), &body);
+    fs::copy(
+        dir.path().join("src/classes/Small.cls-meta.xml"),
+        dir.path().join("src/classes/Large.cls-meta.xml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for output in ["a.zip", "b.zip"] {
+        bin()
+            .args(["package", "--source-dir", "src", "--output", output])
+            .current_dir(dir.path())
+            .assert()
+            .success();
+    }
+    let a = fs::read(dir.path().join("a.zip")).unwrap_or_else(|e| panic!("{e}"));
+    let b = fs::read(dir.path().join("b.zip")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a, b);
+    let entries: BTreeMap<String, Vec<u8>> = unzip(&dir.path().join("a.zip")).into_iter().collect();
+    assert_eq!(entries["classes/Large.cls"], body.as_bytes());
+    assert_eq!(
+        entries.keys().collect::<Vec<_>>(),
+        [
+            "classes/Large.cls",
+            "classes/Large.cls-meta.xml",
+            "classes/Small.cls",
+            "classes/Small.cls-meta.xml",
+            "package.xml"
+        ]
+    );
 }

@@ -125,7 +125,7 @@ fn print_summary(report: &Report) -> Result<()> {
     };
     writeln!(
         out,
-        "wrote {} ({}, API {}): {total} components, {} files, {size}",
+        "wrote {} ({}, API {}): {total} component{}, {} files, {size}",
         report.output.display(),
         if report.is_zip {
             "zip"
@@ -133,6 +133,7 @@ fn print_summary(report: &Report) -> Result<()> {
             "metadata folder"
         },
         report.api_version,
+        if total == 1 { "" } else { "s" },
         report.files,
     )
     .map_err(stdout_error)?;

@@ -56,12 +56,13 @@ pub fn preflight(files: u64, uncompressed: u64) -> Result<Vec<String>> {
     Ok(warnings)
 }
 
-/// The error once the zip being written passes the compressed limit.
-pub fn compressed_over(written: u64, entries_done: usize, entries: usize) -> Error {
+/// The error once the zip being written passes the compressed limit, at entry `index` (1-based)
+/// of `entries`, named `name`.
+pub fn compressed_over(written: u64, index: usize, entries: usize, name: &str) -> Error {
     Error::Input(format!(
-        "the zip passed {} bytes compressed after {} of {} files, over the Metadata API limit of {} (39 MB, as the sf CLI counts it); nothing was written; {ADVICE}",
+        "the zip passed {} bytes compressed at file {} of {} (`{name}`), over the Metadata API limit of {} (39 MB, as the sf CLI counts it); nothing was written; {ADVICE}",
         thousands(written),
-        thousands(entries_done as u64),
+        thousands(index as u64),
         thousands(entries as u64),
         thousands(MAX_COMPRESSED)
     ))

@@ -5,8 +5,9 @@
 //! no directory entries and no extra fields, so the same input gives the same bytes on every
 //! machine and CI can compare zips by hash.
 //!
-//! Streamed: each entry is read, compressed in memory on its own and appended, so memory
-//! holds one file at a time. The zip goes to a temporary file beside the output and is renamed
+//! Streamed: each entry is read when it is added, compressed in memory on its own and appended
+//! (files over 1 MiB stream through the compressor instead), so memory holds at most one small
+//! file at a time. The zip goes to a temporary file beside the output and is renamed
 //! over it only when complete: a failure (or the compressed-size limit) never leaves a half
 //! zip behind, and a previous zip stays untouched.
 
@@ -37,25 +38,50 @@ pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>], root: Option<&str
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
 
-    for (done, entry) in entries.iter().enumerate() {
+    for (index, entry) in entries.iter().enumerate() {
         let name = match root {
             Some(root) => format!("{root}/{}", entry.name),
             None => entry.name.clone(),
         };
-        let mut builder = ZipFileBuilder::new(&name, options).map_err(zip_err)?;
-        entry.write_to(&mut builder, shown)?;
-        let prepared = builder.finish().map_err(zip_err)?;
-        zip.add_prepared_file(prepared).map_err(zip_err)?;
+        let over = |written| limits::compressed_over(written, index + 1, entries.len(), &name);
+        if entry.size <= IN_MEMORY_MAX {
+            // Small (nearly every Apex file): compressed on its own, then appended with its
+            // sizes known, so the zip writer never seeks back to patch a header.
+            let mut builder = ZipFileBuilder::new(&name, options).map_err(zip_err)?;
+            entry.write_to(&mut builder, shown)?;
+            let prepared = builder.finish().map_err(zip_err)?;
+            zip.add_prepared_file(prepared).map_err(zip_err)?;
+        } else {
+            // Large: streamed through the compressor, watching the size as it grows, so a
+            // huge file is refused at 39 MB rather than compressed whole in memory first.
+            zip.start_file(name.as_str(), options).map_err(zip_err)?;
+            let mut watched = Watched {
+                zip: &mut zip,
+                over: None,
+            };
+            let result = entry.write_to(&mut watched, shown);
+            if let Some(written) = watched.over {
+                return Err(over(written));
+            }
+            result?;
+        }
         let written = zip.get_ref().map_or(0, |w| w.high);
         if written > limits::MAX_COMPRESSED {
-            return Err(limits::compressed_over(written, done + 1, entries.len()));
+            return Err(over(written));
         }
     }
     let mut out = zip.finish().map_err(zip_err)?;
     out.flush().map_err(io)?;
     let size = out.high;
     if size > limits::MAX_COMPRESSED {
-        return Err(limits::compressed_over(size, entries.len(), entries.len()));
+        // Only the central directory can get here: report it as after the last file.
+        let last = entries.last().map_or("", |e| e.name.as_str());
+        return Err(limits::compressed_over(
+            size,
+            entries.len(),
+            entries.len(),
+            last,
+        ));
     }
     let file = out
         .inner
@@ -65,6 +91,32 @@ pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>], root: Option<&str
     drop(file);
     staged.commit()?;
     Ok(size)
+}
+
+/// Entries up to this size are compressed in memory, one at a time; larger ones stream.
+const IN_MEMORY_MAX: u64 = 1024 * 1024;
+
+/// The zip writer, refusing to grow past the compressed-size limit while a large entry
+/// streams in. `over` holds the size at which it stopped.
+struct Watched<'z, W: Write + Seek> {
+    zip: &'z mut ZipWriter<HighWater<W>>,
+    over: Option<u64>,
+}
+
+impl<W: Write + Seek> Write for Watched<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.zip.write(buf)?;
+        let written = self.zip.get_ref().map_or(0, |w| w.high);
+        if written > limits::MAX_COMPRESSED {
+            self.over = Some(written);
+            return Err(std::io::Error::other("over the compressed-size limit"));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.zip.flush()
+    }
 }
 
 /// A writer that remembers the furthest byte written: the zip's size so far, even while the
