@@ -743,3 +743,47 @@ fn large_files_stream_and_stay_deterministic() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn refuses_broken_and_looping_links_and_bad_outputs() {
+    let dir = scratch();
+    class(dir.path(), "Good");
+    std::os::unix::fs::symlink("Nowhere.cls", dir.path().join("src/classes/Broken.cls"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    refused(
+        dir.path(),
+        &[],
+        "`src/classes/Broken.cls` is a broken symlink; fix it or remove it",
+    );
+    fs::remove_file(dir.path().join("src/classes/Broken.cls")).unwrap_or_else(|e| panic!("{e}"));
+
+    std::os::unix::fs::symlink("..", dir.path().join("src/classes/up"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    refused(
+        dir.path(),
+        &[],
+        "`src/classes/up` is a folder already packaged, reached again through a symlink; remove the link",
+    );
+    fs::remove_file(dir.path().join("src/classes/up")).unwrap_or_else(|e| panic!("{e}"));
+
+    refused(
+        dir.path(),
+        &["--zip-root", "../up"],
+        "--zip-root `../up` must be one folder name",
+    );
+    fs::create_dir(dir.path().join("out")).unwrap_or_else(|e| panic!("{e}"));
+    refused(
+        dir.path(),
+        &["--output", "out"],
+        "output `out` is a folder; give a file name such as deploy.zip, or use --output-dir",
+    );
+    bin()
+        .args(["package", "--output", "x.zip", "--output-dir", "y"])
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the argument '--output' cannot be used with '--output-dir'",
+        ));
+}
