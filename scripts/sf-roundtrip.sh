@@ -42,9 +42,12 @@ fi
 export PATH="$tools/sfcli/node_modules/.bin:$PATH"
 mkdir -p "$root/target/sf-home"
 # A scratch HOME: sf writes its config and logs there, never into the user's ~/.sf.
+# Both autoupdate variables: for an npm install sf disables autoupdate itself unless
+# SF_AUTOUPDATE_DISABLE is set, and once it is set only SF_DISABLE_AUTOUPDATE stops oclif's
+# init hook from spawning a background `sf update --autoupdate` (seen with 2.150.6).
 sf() {
     HOME="$root/target/sf-home" SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true \
-        "$sf_bin" "$@"
+        SF_DISABLE_AUTOUPDATE=true "$sf_bin" "$@"
 }
 sf --version
 [ "${1:-}" = "--install-only" ] && exit 0
