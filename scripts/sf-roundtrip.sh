@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sf-roundtrip.sh: check `portal-disable package` against an independent consumer, the
 # Salesforce CLI, offline (only its local convert commands run, no org):
-#   1. our metadata folder -> `sf project convert mdapi` -> exactly the generated sources;
+#   1. our deploy zip, unzipped -> `sf project convert mdapi` -> exactly the generated sources;
 #   2. the generated sources -> `sf project convert source` -> exactly our metadata folder,
 #      package.xml included;
 # for every combination of tests/fixtures/matrix/combinations.txt.
@@ -80,7 +80,12 @@ while IFS= read -r line; do
     mkdir -p "$work"
     start=$SECONDS
     # shellcheck disable=SC2086 # the flags are words on purpose
-    (cd "$work" && "$bin" generate $flags >/dev/null && "$bin" package $flags --output-dir mdapi >/dev/null)
+    (cd "$work" && "$bin" generate $flags >/dev/null && "$bin" package $flags --output deploy.zip >/dev/null &&
+        "$bin" package $flags --output-dir folder >/dev/null)
+    # What sf converts is the deploy zip itself, unzipped (sf reads no zips); it must also be
+    # exactly what --output-dir writes.
+    python3 -m zipfile -e "$work/deploy.zip" "$work/mdapi"
+    diff -r "$work/mdapi" "$work/folder" || die "$name: the unzipped zip differs from --output-dir"
     version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$work/mdapi/package.xml")
     printf '{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"%s"}\n' \
         "$version" >"$work/sfdx-project.json"
