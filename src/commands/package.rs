@@ -61,7 +61,7 @@ fn package(root: &Path, args: &PackageArgs) -> Result<Report> {
     } else {
         source::from_dirs(root, &args.source_dir)?
     };
-    let manifest = manifest::render(&components, settings.api_version);
+    let manifest = manifest::render(&components, settings.api_version)?;
     let entries = layout::entries(&components, manifest)?;
     let uncompressed: u64 = entries.iter().map(|e| e.size).sum();
     let mut warnings = limits::preflight(entries.len() as u64, uncompressed)?;

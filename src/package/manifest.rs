@@ -12,21 +12,21 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::object::METADATA_NS;
 use crate::api_version::ApiVersion;
+use crate::error::{Error, Result};
 use crate::source::{Component, ComponentType};
 
 /// The package.xml text for `components`.
-pub fn render(components: &[Component], version: ApiVersion) -> String {
+pub fn render(components: &[Component], version: ApiVersion) -> Result<String> {
     let mut types: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for c in components {
         types.entry(c.kind.name()).or_default().insert(&c.full_name);
     }
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 4);
-    // Writing into a Vec cannot fail; the `let _` keeps that one assumption in one place.
-    let _ = write(&mut writer, &types, version);
+    write(&mut writer, &types, version).map_err(|e| Error::io("write", "package.xml", e))?;
     let mut out = writer.into_inner();
     out.push(b'\n');
-    // Every piece written is a `&str`.
-    String::from_utf8(out).unwrap_or_default()
+    // Every piece written above is a `&str`, so this is the same text.
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn write(
@@ -91,10 +91,11 @@ mod tests {
                 component(ComponentType::ApexClass, "Alpha"),
             ],
             NEWEST,
-        );
+        )
+        .map_err(|e| e.to_string());
         assert_eq!(
-            xml,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+            xml.as_deref(),
+            Ok("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n\
              \x20   <types>\n\
              \x20       <members>Alpha</members>\n\
@@ -106,7 +107,7 @@ mod tests {
              \x20       <name>CustomField</name>\n\
              \x20   </types>\n\
              \x20   <version>68.0</version>\n\
-             </Package>\n"
+             </Package>\n")
         );
     }
 }
