@@ -38,6 +38,16 @@ impl Error {
         }
     }
 
+    /// The error's name in `--json` output (`{"status":2,"error":{"name":"InputError",...}}`),
+    /// stable so CI scripts can branch on it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "InputError",
+            Error::Io { .. } => "IoError",
+            Error::Render { .. } => "RenderError",
+        }
+    }
+
     /// Shorthand for an I/O error on a path.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

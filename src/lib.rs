@@ -2,7 +2,8 @@
 //! Salesforce Experience Cloud users linked to Contacts.
 //!
 //! Data flows one way: settings (`config`, `settings`) -> rendered files (`apex`) -> files on
-//! disk (`generate`). Leaves (`apex_names`, `api_version`, `error`) import nothing of ours.
+//! disk (`generate`), or -> components (`source`) -> a deploy zip (`package`). Leaves
+//! (`apex_names`, `api_version`, `error`) import nothing of ours.
 
 pub mod apex;
 pub mod apex_names;
@@ -12,8 +13,10 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod package;
 pub mod settings;
 pub mod sfdx_project;
+pub mod source;
 
 use std::process::ExitCode;
 
@@ -25,5 +28,16 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     let root = std::env::current_dir().map_err(|e| Error::io("read", "current folder", e))?;
     match &cli.command {
         Command::Generate(args) => commands::generate::run(&root, args),
+        Command::Package(args) => commands::package::run(&root, args),
     }
+}
+
+/// A usage error as the one JSON document `--json` promises (clap fails before the command
+/// that would print it runs).
+pub fn print_usage_error_json(line: &str) {
+    let doc = serde_json::json!({
+        "status": 2,
+        "error": { "name": "UsageError", "message": line },
+    });
+    println!("{doc}");
 }

@@ -4,13 +4,18 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use portal_disable::cli::{Cli, usage_error_line};
+use portal_disable::cli::{Cli, usage_error_line, wants_json};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if err.use_stderr() => {
-            eprintln!("portal-disable: error: {}", usage_error_line(&err));
+            let line = usage_error_line(&err);
+            if wants_json(std::env::args_os()) {
+                portal_disable::print_usage_error_json(&line);
+            } else {
+                eprintln!("portal-disable: error: {line}");
+            }
             return ExitCode::from(2);
         }
         // --help and --version

@@ -1,0 +1,169 @@
+//! Components -> the entries of a metadata-format deploy: `package.xml`, then
+//! `classes/A.cls`, `classes/A.cls-meta.xml`, ..., `objects/Contact.object`, `triggers/...`,
+//! sorted by name so the zip is the same on every run and every machine.
+//!
+//! An entry knows where its bytes are and how many there are, not the bytes themselves: each
+//! file is read when it is written, so memory does not grow with the number of files.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use super::object::{self, Field};
+use crate::error::{Error, Result};
+use crate::source::{Component, ComponentType, Content, SourceFile};
+
+/// The manifest's entry name.
+pub const MANIFEST: &str = "package.xml";
+
+/// Where an entry's bytes come from.
+pub enum Data<'a> {
+    /// A source file copied as it is (Apex source and meta files).
+    File(&'a SourceFile),
+    /// `objects/<Object>.object` composed from the object's field files, sorted by name.
+    Object(Vec<Field<'a>>),
+    /// Text made here (package.xml).
+    Text(String),
+}
+
+/// One file of the deploy.
+pub struct Entry<'a> {
+    /// Path inside the zip or folder, `/`-separated (`classes/A.cls`).
+    pub name: String,
+    /// Uncompressed size in bytes, known before anything is written.
+    pub size: u64,
+    pub data: Data<'a>,
+}
+
+impl Entry<'_> {
+    /// Writes the entry's bytes to `out`; `dest` names the output in errors. Returns the
+    /// number of bytes written.
+    pub fn write_to(&self, out: &mut dyn Write, dest: &Path) -> Result<u64> {
+        let mut counted = Counter {
+            inner: out,
+            count: 0,
+        };
+        match &self.data {
+            Data::File(file) => copy_file(file, &mut counted, dest)?,
+            Data::Object(fields) => object::write_object(fields, &mut counted, dest)?,
+            Data::Text(text) => counted
+                .write_all(text.as_bytes())
+                .map_err(|e| Error::io("write", dest, e))?,
+        }
+        Ok(counted.count)
+    }
+}
+
+/// The entries for `components` with `manifest` as package.xml: package.xml first (readers
+/// that stream the zip see the manifest before the files), then every other entry by name.
+/// Composes each `.object` once to learn its size and to check its field files before any
+/// output exists.
+pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'_>>> {
+    let mut entries = Vec::with_capacity(components.len() * 2 + 1);
+    let mut objects: BTreeMap<&str, Vec<Field<'_>>> = BTreeMap::new();
+    for c in components {
+        match c.kind {
+            ComponentType::ApexClass | ComponentType::ApexTrigger => {
+                let (folder, suffix) = match c.kind {
+                    ComponentType::ApexTrigger => ("triggers", "trigger"),
+                    _ => ("classes", "cls"),
+                };
+                let [source, meta] = c.files.as_slice() else {
+                    continue;
+                };
+                entries.push(file_entry(
+                    format!("{folder}/{}.{suffix}", c.full_name),
+                    source,
+                ));
+                entries.push(file_entry(
+                    format!("{folder}/{}.{suffix}-meta.xml", c.full_name),
+                    meta,
+                ));
+            }
+            ComponentType::CustomField => {
+                if let (Some(object), Some(name), Some(file)) =
+                    (c.object(), c.field(), c.files.first())
+                {
+                    objects
+                        .entry(object)
+                        .or_default()
+                        .push(Field { name, file });
+                }
+            }
+        }
+    }
+    for (object, mut fields) in objects {
+        fields.sort_by(|a, b| a.name.cmp(b.name));
+        let name = format!("objects/{object}.object");
+        let mut size = Counter {
+            inner: &mut std::io::sink(),
+            count: 0,
+        };
+        object::write_object(&fields, &mut size, Path::new(&name))?;
+        entries.push(Entry {
+            name,
+            size: size.count,
+            data: Data::Object(fields),
+        });
+    }
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    entries.insert(
+        0,
+        Entry {
+            name: MANIFEST.to_string(),
+            size: manifest.len() as u64,
+            data: Data::Text(manifest),
+        },
+    );
+    Ok(entries)
+}
+
+fn file_entry(name: String, file: &SourceFile) -> Entry<'_> {
+    Entry {
+        name,
+        size: file.size,
+        data: Data::File(file),
+    }
+}
+
+/// Copies a source file, telling a read failure (the source) from a write failure (the
+/// output) in the error.
+fn copy_file(file: &SourceFile, out: &mut dyn Write, dest: &Path) -> Result<()> {
+    match &file.content {
+        Content::Memory(text) => out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("write", dest, e)),
+        Content::Disk(path) => {
+            let mut input = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            let mut buf = [0u8; 64 * 1024];
+            loop {
+                let n = match input.read(&mut buf) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io("read", path, e)),
+                };
+                out.write_all(&buf[..n])
+                    .map_err(|e| Error::io("write", dest, e))?;
+            }
+        }
+    }
+}
+
+/// Counts the bytes that pass through.
+struct Counter<'w> {
+    inner: &'w mut dyn Write,
+    count: u64,
+}
+
+impl Write for Counter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
