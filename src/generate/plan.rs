@@ -124,7 +124,7 @@ pub fn stale(root: &Path, output_dir: &Path, planned: &[PlannedFile]) -> Result<
     Ok(found)
 }
 
-/// Reads only the first two lines: the marker is on one of them.
+/// Reads only the first lines: the marker is on one of them.
 fn has_marker(path: &Path) -> bool {
     use std::io::{BufRead, BufReader};
     let Ok(file) = std::fs::File::open(path) else {
@@ -132,7 +132,7 @@ fn has_marker(path: &Path) -> bool {
     };
     BufReader::new(file)
         .lines()
-        .take(2)
+        .take(marker::MARKER_LINES)
         .map_while(std::result::Result::ok)
         .any(|line| marker::is_marker_line(&line))
 }
