@@ -15,7 +15,9 @@ fn settings(flags: &[&str]) -> Settings {
     let Ok(cli) = Cli::try_parse_from(args) else {
         panic!("bad benchmark flags {flags:?}")
     };
-    let Command::Generate(generate) = cli.command;
+    let Command::Generate(generate) = cli.command else {
+        panic!("not generate")
+    };
     let Ok(empty) = tempfile::tempdir() else {
         panic!("no temporary folder")
     };

@@ -27,6 +27,19 @@ pub enum Error {
         #[source]
         source: askama::Error,
     },
+    /// The org answered a call with a SOAP fault. Exit 1.
+    #[error("{operation} failed: {code}: {message}")]
+    Fault {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
+    /// The org could not be reached or answered something we cannot read. Exit 1.
+    #[error("{operation} failed: {message}")]
+    Remote {
+        operation: &'static str,
+        message: String,
+    },
 }
 
 impl Error {
@@ -34,7 +47,22 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
-            Error::Io { .. } | Error::Render { .. } => 1,
+            Error::Io { .. }
+            | Error::Render { .. }
+            | Error::Fault { .. }
+            | Error::Remote { .. } => 1,
+        }
+    }
+
+    /// A short machine-readable name for `--json` error documents: the fault code for SOAP
+    /// faults, else the kind of error.
+    pub fn name(&self) -> String {
+        match self {
+            Error::Input(_) => "InputError".into(),
+            Error::Io { .. } => "IoError".into(),
+            Error::Render { .. } => "RenderError".into(),
+            Error::Fault { code, .. } => code.clone(),
+            Error::Remote { .. } => "RemoteError".into(),
         }
     }
 

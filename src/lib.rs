@@ -2,16 +2,22 @@
 //! Salesforce Experience Cloud users linked to Contacts.
 //!
 //! Data flows one way: settings (`config`, `settings`) -> rendered files (`apex`) -> files on
-//! disk (`generate`). Leaves (`apex_names`, `api_version`, `error`) import nothing of ours.
+//! disk (`generate`); a deploy zip -> `metadata` (the Metadata API client, with `auth` for the
+//! session) -> `report`. Leaves (`apex_names`, `api_version`, `error`, `secret`) import
+//! nothing of ours.
 
 pub mod apex;
 pub mod apex_names;
 pub mod api_version;
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod metadata;
+pub mod report;
+pub mod secret;
 pub mod settings;
 pub mod sfdx_project;
 
@@ -25,5 +31,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     let root = std::env::current_dir().map_err(|e| Error::io("read", "current folder", e))?;
     match &cli.command {
         Command::Generate(args) => commands::generate::run(&root, args),
+        Command::Deploy(args) => commands::deploy::run(&root, args),
+        Command::Report(args) => commands::job::report(args),
+        Command::Cancel(args) => commands::job::cancel(args),
+        Command::QuickDeploy(args) => commands::job::quick_deploy(args),
     }
 }

@@ -31,8 +31,8 @@ fn first_problem(node: Node) -> Option<String> {
         return None;
     }
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).find_map(first_problem);
-    found
+
+    node.children(&mut cursor).find_map(first_problem)
 }
 
 /// Every descendant of `node` (itself included), depth first.
@@ -88,7 +88,9 @@ fn limited_operations<'t>(root: Node<'t>, source: &str) -> Vec<(String, Node<'t>
                         &source[name.byte_range()]
                     )
                     .to_ascii_lowercase();
-                    LIMITED_CALLS.contains(&call.as_str()).then(|| (call, node))
+                    LIMITED_CALLS
+                        .contains(&call.as_str())
+                        .then_some((call, node))
                 }
                 _ => None,
             }

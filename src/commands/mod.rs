@@ -1,3 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into work and an exit code.
 
+pub mod deploy;
 pub mod generate;
+pub mod job;
+pub mod org;

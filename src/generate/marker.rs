@@ -72,10 +72,10 @@ fn marker_checksum(line: &str) -> Option<&str> {
 }
 
 fn split_declaration(body: &str) -> (&str, &str) {
-    if body.starts_with("<?xml") {
-        if let Some(end) = body.find('\n') {
-            return body.split_at(end + 1);
-        }
+    if body.starts_with("<?xml")
+        && let Some(end) = body.find('\n')
+    {
+        return body.split_at(end + 1);
     }
     ("", body)
 }

@@ -29,7 +29,9 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
         .chain(std::iter::once("generate".to_string()))
         .chain(flags.iter().cloned());
     let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{flags:?}: {e}"));
-    let Command::Generate(generate) = cli.command;
+    let Command::Generate(generate) = cli.command else {
+        panic!("{flags:?}: not generate")
+    };
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let settings = load_settings(empty.path(), &generate.settings)
         .unwrap_or_else(|e| panic!("{flags:?}: {e}"));

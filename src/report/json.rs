@@ -1,0 +1,56 @@
+//! The `--json` document: exactly one on stdout, `{"status": <exit code>, "result": ...}` or
+//! `{"status": <exit code>, "error": {"name", "message", "jobId"?}}`, as the sf CLI shapes it.
+//!
+//! The result is the typed `DeployResult` (lists always arrays, numbers and booleans typed)
+//! plus the job id and, for a deploy this process followed, the elapsed seconds.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::metadata::model::DeployResult;
+
+/// A finished (or timed-out) job as a document.
+pub fn result(
+    status: u8,
+    result: &DeployResult,
+    elapsed_seconds: Option<f64>,
+    validation_id: Option<&str>,
+) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body<'a> {
+        job_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        validation_id: Option<&'a str>,
+        elapsed_seconds: Option<f64>,
+        #[serde(flatten)]
+        result: &'a DeployResult,
+    }
+    document(json!({
+        "status": status,
+        "result": Body { job_id: &result.id, validation_id, elapsed_seconds, result },
+    }))
+}
+
+/// An accepted job (`--async`).
+pub fn accepted(id: &str, state: &str, validation_id: Option<&str>) -> String {
+    let mut result = json!({ "jobId": id, "id": id, "done": false, "status": state });
+    if let Some(validation) = validation_id {
+        result["validationId"] = json!(validation);
+    }
+    document(json!({ "status": 0, "result": result }))
+}
+
+/// An error.
+pub fn error(status: u8, name: &str, message: &str, job_id: Option<&str>) -> String {
+    let mut error = json!({ "name": name, "message": message });
+    if let Some(id) = job_id {
+        error["jobId"] = json!(id);
+    }
+    document(json!({ "status": status, "error": error }))
+}
+
+fn document(value: Value) -> String {
+    // Serializing a Value cannot fail; fall back to compact output just in case.
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string()) + "\n"
+}
