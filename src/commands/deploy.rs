@@ -37,8 +37,24 @@ fn deploy(
 ) -> Result<ExitCode> {
     let credentials = Credentials::from_process_env()?;
     let (zip, generated) = match (&args.source.zip, &args.source.metadata_dir) {
-        (Some(path), _) => (ZipSource::File(root.join(path)), false),
-        (None, Some(dir)) => (ZipSource::Memory(zip_dir(&root.join(dir))?), false),
+        (Some(path), _) => {
+            if !root.join(path).is_file() {
+                return Err(Error::Input(format!(
+                    "--zip `{}` is not a file; pass the path of a deploy zip",
+                    path.display()
+                )));
+            }
+            (ZipSource::File(root.join(path)), false)
+        }
+        (None, Some(dir)) => {
+            if !root.join(dir).is_dir() {
+                return Err(Error::Input(format!(
+                    "--metadata-dir `{}` is not a folder; pass a folder in Metadata API format",
+                    dir.display()
+                )));
+            }
+            (ZipSource::Memory(zip_dir(&root.join(dir))?), false)
+        }
         (None, None) => (
             package_generated_sources(root, args.source.source_dir.as_deref())?,
             args.source.source_dir.is_none(),

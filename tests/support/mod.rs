@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod simulator;
+
 use std::path::Path;
 
 use clap::Parser;
