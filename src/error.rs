@@ -34,6 +34,12 @@ pub enum Error {
         code: String,
         message: String,
     },
+    /// Something failed after the org accepted a deploy job: the job may still be running, so
+    /// the message names it and how to look at it. Exit code and name are the cause's.
+    #[error(
+        "{source} (job {job_id} may still be running: `portal-disable report {job_id}` shows it)"
+    )]
+    Job { job_id: String, source: Box<Error> },
     /// The org could not be reached or answered something we cannot read. Exit 1.
     #[error("{operation} failed: {message}")]
     Remote {
@@ -47,6 +53,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
+            Error::Job { source, .. } => source.exit_code(),
             Error::Io { .. }
             | Error::Render { .. }
             | Error::Fault { .. }
@@ -63,6 +70,7 @@ impl Error {
             Error::Render { .. } => "RenderError".into(),
             Error::Fault { code, .. } => code.clone(),
             Error::Remote { .. } => "RemoteError".into(),
+            Error::Job { source, .. } => source.name(),
         }
     }
 

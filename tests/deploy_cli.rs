@@ -808,3 +808,34 @@ fn a_folder_zip_uses_single_package_false() {
     assert_eq!(option(&sim, "singlePackage"), ["false"]);
     assert_one_clean_deploy(&sim);
 }
+
+#[test]
+fn a_failure_after_the_job_started_names_the_job() {
+    let sim = Simulator::start(Scenario {
+        poll_failures: vec![Injected::Fault("INSUFFICIENT_ACCESS")],
+        ..Scenario::default()
+    });
+    let project = Project::default();
+    let out = run(
+        bin(&sim).current_dir(project.root()),
+        &["deploy", "--zip", "deploy.zip", "--json"],
+    );
+    out.code(1);
+    let doc = out.json();
+    let id = sim.calls("checkDeployStatus").len();
+    assert_eq!(id, 1, "a non-transient fault is not polled through");
+    assert_eq!(doc["error"]["name"], "INSUFFICIENT_ACCESS");
+    assert!(
+        doc["error"]["jobId"]
+            .as_str()
+            .is_some_and(|j| j.starts_with("0Af")),
+        "{doc}"
+    );
+    assert!(
+        out.stderr
+            .contains("may still be running: `portal-disable report 0Af"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sim.calls("deploy").len(), 1, "never deployed twice");
+}

@@ -111,29 +111,28 @@ impl Output {
             Ok(code) => Ok(code),
             Err(error) => {
                 let job = job_id.borrow().clone();
-                let message = match &job {
-                    Some(id) => format!(
-                        "{error} (job {id} may still be running: `portal-disable report {id}` shows it)"
-                    ),
-                    None => error.to_string(),
+                let error = match &job {
+                    Some(id) => Error::Job {
+                        job_id: id.clone(),
+                        source: Box::new(error),
+                    },
+                    None => error,
                 };
                 if self.args.json {
+                    let cause = match &error {
+                        Error::Job { source, .. } => source.to_string(),
+                        other => other.to_string(),
+                    };
                     print(&json::error(
                         error.exit_code(),
                         &error.name(),
-                        &error.to_string(),
+                        &cause,
                         job.as_deref(),
                     ))?;
-                    eprintln!("portal-disable: error: {message}");
+                    eprintln!("portal-disable: error: {error}");
                     Ok(ExitCode::from(error.exit_code()))
                 } else {
-                    match job {
-                        Some(_) => Err(Error::Remote {
-                            operation: "deploy",
-                            message,
-                        }),
-                        None => Err(error),
-                    }
+                    Err(error)
                 }
             }
         }
