@@ -227,6 +227,12 @@ fn success_as_json() {
         ],
     );
     out.code(0);
+    assert!(
+        out.stdout
+            .starts_with("{\n  \"status\": 0,\n  \"result\": {\n    \"jobId\""),
+        "{}",
+        out.stdout
+    );
     let doc = out.json();
     assert_eq!(doc["status"], 0);
     let result = &doc["result"];
@@ -374,6 +380,7 @@ fn coverage_failure_shows_the_warning() {
     );
     out.code(1)
         .has(": Failed")
+        .has("Error: code coverage too low: Average test coverage across all Apex Classes and Triggers is 68%")
         .has("Components: 2/2 deployed, 0 failed")
         .has("Tests: 2/2 passed, 0 failed")
         .has("Code coverage warnings [1]\n  Average test coverage across all Apex Classes and Triggers is 68%, at least 75% test coverage is required.")

@@ -214,8 +214,7 @@ impl DeployResult {
         }
     }
 
-    /// Component failures that are real components (not the package.xml pseudo-component
-    /// counted separately by Salesforce) come first; both are reported.
+    /// The Apex test run, when the answer carried one.
     pub fn test_result(&self) -> Option<&RunTestsResult> {
         self.details.run_test_result.as_ref()
     }

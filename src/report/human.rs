@@ -29,6 +29,9 @@ pub fn render(result: &DeployResult, elapsed: Option<Duration>, verbose: bool) -
     if let Some(message) = &result.error_message {
         let code = result.error_status_code.as_deref().unwrap_or("error");
         let _ = writeln!(out, "Error: {code}: {message}");
+    } else if let Some(reason) = coverage_reason(result) {
+        // The org gives no errorMessage when only coverage failed; say why it failed.
+        let _ = writeln!(out, "Error: code coverage too low: {reason}");
     }
     let _ = writeln!(
         out,
@@ -165,6 +168,22 @@ pub fn render(result: &DeployResult, elapsed: Option<Duration>, verbose: bool) -
         _ => {}
     }
     out
+}
+
+/// The first coverage warning of a deploy that failed on coverage alone.
+fn coverage_reason(result: &DeployResult) -> Option<&str> {
+    let only_coverage = result.outcome() == Outcome::Failed
+        && result.number_component_errors == 0
+        && result.number_test_errors == 0
+        && result.details.component_failures.is_empty();
+    if !only_coverage {
+        return None;
+    }
+    result
+        .test_result()?
+        .code_coverage_warnings
+        .first()
+        .map(|w| w.message.as_str())
 }
 
 /// `12.3 s` or `2 min 5 s`.

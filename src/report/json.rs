@@ -26,10 +26,15 @@ pub fn result(
         #[serde(flatten)]
         result: &'a DeployResult,
     }
-    document(json!({
-        "status": status,
-        "result": Body { job_id: &result.id, validation_id, elapsed_seconds, result },
-    }))
+    document(&Document {
+        status,
+        result: Body {
+            job_id: &result.id,
+            validation_id,
+            elapsed_seconds,
+            result,
+        },
+    })
 }
 
 /// An accepted job (`--async`).
@@ -38,7 +43,7 @@ pub fn accepted(id: &str, state: &str, validation_id: Option<&str>) -> String {
     if let Some(validation) = validation_id {
         result["validationId"] = json!(validation);
     }
-    document(json!({ "status": 0, "result": result }))
+    document(&Document { status: 0, result })
 }
 
 /// An error.
@@ -47,10 +52,22 @@ pub fn error(status: u8, name: &str, message: &str, job_id: Option<&str>) -> Str
     if let Some(id) = job_id {
         error["jobId"] = json!(id);
     }
-    document(json!({ "status": status, "error": error }))
+    #[derive(Serialize)]
+    struct ErrorDocument {
+        status: u8,
+        error: Value,
+    }
+    document(&ErrorDocument { status, error })
 }
 
-fn document(value: Value) -> String {
-    // Serializing a Value cannot fail; fall back to compact output just in case.
-    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string()) + "\n"
+/// `status` first, then the payload, in the order the types declare their fields.
+#[derive(Serialize)]
+struct Document<T: Serialize> {
+    status: u8,
+    result: T,
+}
+
+fn document(value: &impl Serialize) -> String {
+    // Our types always serialize; an empty object keeps stdout valid JSON all the same.
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string()) + "\n"
 }
