@@ -605,8 +605,20 @@ fn an_expired_token_is_reported_without_showing_it() {
         &["deploy", "--zip", "deploy.zip"],
     );
     out.code(1);
-    assert!(out.stderr.contains("INVALID_SESSION_ID"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "deploy failed: INVALID_SESSION_ID: Invalid Session ID found in SessionHeader"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("SF_ACCESS_TOKEN is expired or revoked"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.stderr.contains("00Dexpired"), "{}", out.stderr);
+    assert_eq!(sim.calls("deploy").len(), 1);
 }
 
 #[test]
@@ -845,4 +857,27 @@ fn a_failure_after_the_job_started_names_the_job() {
         out.stderr
     );
     assert_eq!(sim.calls("deploy").len(), 1, "never deployed twice");
+}
+
+#[test]
+fn an_unreachable_org_fails_before_deploying() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sim = Simulator::start(Scenario::default());
+    let project = Project::default();
+    let out = run(
+        bin(&sim)
+            .current_dir(project.root())
+            .env("SF_ORG_INSTANCE_URL", format!("http://127.0.0.1:{port}")),
+        &["deploy", "--zip", "deploy.zip"],
+    );
+    out.code(1);
+    assert!(
+        out.stderr.contains("connecting to the org failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("did not answer"), "{}", out.stderr);
 }

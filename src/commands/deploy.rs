@@ -26,7 +26,7 @@ pub fn run(root: &Path, args: &DeployArgs) -> Result<ExitCode> {
         args: args.output.clone(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, || deploy(root, args, &output, &job_id))
+    output.guard(&job_id, None, || deploy(root, args, &output, &job_id))
 }
 
 fn deploy(
@@ -53,7 +53,7 @@ fn deploy(
                     dir.display()
                 )));
             }
-            (ZipSource::Memory(zip_dir(&root.join(dir))?), false)
+            (ZipSource::Memory(zip_dir(&root.join(dir))?.into()), false)
         }
         (None, None) => (
             package_generated_sources(root, args.source.source_dir.as_deref())?,
@@ -74,7 +74,7 @@ fn deploy(
     let started = Instant::now();
     let accepted = client
         .deploy(&zip, &options)
-        .map_err(|e| e.into_error("deploy"))?;
+        .map_err(|e| org::call_error(e, "deploy", &credentials))?;
     *job_id.borrow_mut() = Some(accepted.id.clone());
     let state = accepted.state.as_deref().unwrap_or("Queued");
     if args.run_async {
@@ -111,7 +111,7 @@ fn deploy(
 
 /// The seam for deploying SFDX sources: packaging them (the generated sources by default, or
 /// `--source-dir`) into a deploy zip is the `package` command's work, which lands separately.
-/// Wire it here: return `ZipSource::Memory(zip)` (or `File`) of the package it builds.
+/// Wire it here: return `ZipSource::Memory(zip.into())` (or `File`) of the package it builds.
 pub fn package_generated_sources(_root: &Path, source_dir: Option<&Path>) -> Result<ZipSource> {
     let what = match source_dir {
         Some(dir) => format!("--source-dir `{}`", dir.display()),

@@ -20,18 +20,17 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
         args: args.output.clone(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, || {
+    output.guard(&job_id, Some(&args.job_id), || {
         org::check_job_id(&args.job_id, "job id")?;
         let credentials = Credentials::from_process_env()?;
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
         })?;
-        *job_id.borrow_mut() = Some(args.job_id.clone());
         let result = if args.wait == 0 {
             client
                 .check_status(&args.job_id, true)
-                .map_err(|e| e.into_error("checkDeployStatus"))?
+                .map_err(|e| org::call_error(e, "checkDeployStatus", &credentials))?
         } else {
             let schedule = Schedule::from_env();
             Watch {
@@ -57,7 +56,7 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
         args: args.output.clone(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, || {
+    output.guard(&job_id, Some(&args.job_id), || {
         org::check_job_id(&args.job_id, "job id")?;
         let credentials = Credentials::from_process_env()?;
         let mut progress = Progress::new(false);
@@ -75,9 +74,8 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
                     ),
                 }
             }
-            other => other.into_error("cancelDeploy"),
+            other => org::call_error(other, "cancelDeploy", &credentials),
         })?;
-        *job_id.borrow_mut() = Some(answer.id.clone());
         progress.line(&format!(
             "Cancel requested for {}{}",
             answer.id,
@@ -114,7 +112,7 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
         args: args.output.clone(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, || {
+    output.guard(&job_id, None, || {
         org::check_job_id(&args.validation_id, "validation id")?;
         let credentials = Credentials::from_process_env()?;
         let mut progress = Progress::new(false);
@@ -135,7 +133,7 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
                         ),
                     }
                 }
-                other => other.into_error("deployRecentValidation"),
+                other => org::call_error(other, "deployRecentValidation", &credentials),
             })?;
         *job_id.borrow_mut() = Some(id.clone());
         if args.run_async {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::auth::{Credentials, Session};
 use crate::cli::OutputArgs;
 use crate::error::{Error, Result};
-use crate::metadata::client::Client;
+use crate::metadata::client::{CallError, Client};
 use crate::metadata::model::DeployResult;
 use crate::report::{human, json, junit};
 
@@ -65,6 +65,13 @@ pub fn connect(
     let probe = Client::new(session.clone(), DEFAULT_API_VERSION)?;
     let newest = match probe.newest_version() {
         Ok(v) => Some(v),
+        // No connection at all: say so now rather than fail inside the deploy upload.
+        Err(CallError::Transport(message)) => {
+            return Err(Error::Remote {
+                operation: "connecting to the org",
+                message: format!("{} did not answer: {message}", session.instance_url),
+            });
+        }
         Err(e) => {
             progress(&format!(
                 "warning: cannot read the org's API versions ({e}); assuming it supports the version we call"
@@ -94,6 +101,18 @@ pub fn connect(
     Client::new(session, &version)
 }
 
+/// The error for a failed call; a refused session says how to get a new one.
+pub fn call_error(error: CallError, operation: &'static str, credentials: &Credentials) -> Error {
+    match error {
+        CallError::Fault(fault) if fault.is_invalid_session() => Error::Fault {
+            operation,
+            code: fault.code,
+            message: format!("{} ({})", fault.message, credentials.expired_hint()),
+        },
+        other => other.into_error(operation),
+    }
+}
+
 /// Writes results the way `--json`, `--junit` and the human report ask for.
 pub struct Output {
     pub args: OutputArgs,
@@ -101,16 +120,20 @@ pub struct Output {
 
 impl Output {
     /// Runs a command body; with `--json`, an error becomes the error document (the one line on
-    /// stderr stays, for people reading CI logs).
+    /// stderr stays, for people reading CI logs). `created` holds the id of a job this command
+    /// created once the org accepted it: an error after that names the job, which may still run.
+    /// `given` is a job id from the command line, only echoed in the JSON error.
     pub fn guard(
         &self,
-        job_id: &std::cell::RefCell<Option<String>>,
+        created: &std::cell::RefCell<Option<String>>,
+        given: Option<&str>,
         body: impl FnOnce() -> Result<ExitCode>,
     ) -> Result<ExitCode> {
         match body() {
             Ok(code) => Ok(code),
             Err(error) => {
-                let job = job_id.borrow().clone();
+                let job = created.borrow().clone();
+                let cause = error.to_string();
                 let error = match &job {
                     Some(id) => Error::Job {
                         job_id: id.clone(),
@@ -119,15 +142,11 @@ impl Output {
                     None => error,
                 };
                 if self.args.json {
-                    let cause = match &error {
-                        Error::Job { source, .. } => source.to_string(),
-                        other => other.to_string(),
-                    };
                     print(&json::error(
                         error.exit_code(),
                         &error.name(),
                         &cause,
-                        job.as_deref(),
+                        job.as_deref().or(given),
                     ))?;
                     eprintln!("portal-disable: error: {error}");
                     Ok(ExitCode::from(error.exit_code()))

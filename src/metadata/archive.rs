@@ -10,6 +10,7 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -22,11 +23,12 @@ pub const MAX_FILES: usize = 10_000;
 /// The most bytes one SOAP deploy zip may have.
 pub const MAX_BYTES: u64 = 39_000_000;
 
-/// A deploy zip: a file on disk (`--zip`) or built in memory (`--metadata-dir`).
+/// A deploy zip: a file on disk (`--zip`) or built in memory (`--metadata-dir`). The bytes
+/// are shared, so reading them for the checks and for the upload copies nothing.
 #[derive(Debug, Clone)]
 pub enum ZipSource {
     File(PathBuf),
-    Memory(Vec<u8>),
+    Memory(Arc<[u8]>),
 }
 
 /// What we learned from a zip before sending it.
@@ -70,7 +72,7 @@ impl ZipSource {
             ZipSource::File(path) => Ok(Box::new(
                 File::open(path).map_err(|e| Error::io("read", path, e))?,
             )),
-            ZipSource::Memory(bytes) => Ok(Box::new(Cursor::new(bytes.clone()))),
+            ZipSource::Memory(bytes) => Ok(Box::new(Cursor::new(Arc::clone(bytes)))),
         }
     }
 

@@ -87,6 +87,8 @@ impl Client {
         let http = Http::builder()
             .user_agent(envelope::CLIENT)
             .connect_timeout(Duration::from_secs(30))
+            // The session travels in the body: never let a redirect resend it elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             // Salesforce cuts API requests at 10 minutes; a big upload may take a while.
             .timeout(Duration::from_secs(600))
             .build()
@@ -231,8 +233,20 @@ fn endpoint(instance: &Url, version: &str) -> Result<Url, Error> {
 }
 
 fn transport(e: reqwest::Error) -> CallError {
-    // Without the URL: it is the instance's, already known, and keeps messages short.
-    CallError::Transport(e.without_url().to_string())
+    // Without the URL (the instance's, already known), with the causes reqwest's own message
+    // leaves out ("error sending request" says nothing of a refused connection).
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    CallError::Transport(message)
 }
 
 /// The first line of a body, for error messages about HTML error pages.

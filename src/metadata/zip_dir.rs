@@ -105,7 +105,7 @@ mod tests {
         let first = zip_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
         let second = zip_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(first, second);
-        let summary = ZipSource::Memory(first)
+        let summary = ZipSource::Memory(first.into())
             .inspect()
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(summary.files, 3);

@@ -5,7 +5,7 @@
 //! plus the job id and, for a deploy this process followed, the elapsed seconds.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::metadata::model::DeployResult;
 
@@ -48,16 +48,27 @@ pub fn accepted(id: &str, state: &str, validation_id: Option<&str>) -> String {
 
 /// An error.
 pub fn error(status: u8, name: &str, message: &str, job_id: Option<&str>) -> String {
-    let mut error = json!({ "name": name, "message": message });
-    if let Some(id) = job_id {
-        error["jobId"] = json!(id);
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Error<'a> {
+        name: &'a str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        job_id: Option<&'a str>,
     }
     #[derive(Serialize)]
-    struct ErrorDocument {
+    struct ErrorDocument<'a> {
         status: u8,
-        error: Value,
+        error: Error<'a>,
     }
-    document(&ErrorDocument { status, error })
+    document(&ErrorDocument {
+        status,
+        error: Error {
+            name,
+            message,
+            job_id,
+        },
+    })
 }
 
 /// `status` first, then the payload, in the order the types declare their fields.
