@@ -241,7 +241,7 @@ pub fn status_response(job: &Job, now: Instant, include_details: bool) -> String
         }
         for w in &job.coverage_warnings {
             x.open("codeCoverageWarnings")
-                .el("id", "01p3D000000000AAA")
+                .el("id", "01p3D0000000000AAA")
                 .el("message", w)
                 .nillable("name", None)
                 .el("namespace", "")
@@ -253,7 +253,7 @@ pub fn status_response(job: &Job, now: Instant, include_details: bool) -> String
             continue;
         };
         x.open("failures")
-            .el("id", "01p3D000000TEST")
+            .el("id", "01p3D0000000TESTAA")
             .el("message", message)
             .el("methodName", &t.method)
             .el("name", &t.class)
@@ -269,7 +269,7 @@ pub fn status_response(job: &Job, now: Instant, include_details: bool) -> String
     if finished && include_details {
         for t in done_tests.iter().filter(|t| t.failure.is_none()) {
             x.open("successes")
-                .el("id", "01p3D000000TEST")
+                .el("id", "01p3D0000000TESTAA")
                 .el("methodName", &t.method)
                 .el("name", &t.class)
                 .nillable("namespace", None)
