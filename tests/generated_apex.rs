@@ -31,7 +31,6 @@ fn first_problem(node: Node) -> Option<String> {
         return None;
     }
     let mut cursor = node.walk();
-
     node.children(&mut cursor).find_map(first_problem)
 }
 

@@ -72,12 +72,10 @@ fn marker_checksum(line: &str) -> Option<&str> {
 }
 
 fn split_declaration(body: &str) -> (&str, &str) {
-    if body.starts_with("<?xml")
-        && let Some(end) = body.find('\n')
-    {
-        return body.split_at(end + 1);
+    match body.find('\n') {
+        Some(end) if body.starts_with("<?xml") => body.split_at(end + 1),
+        _ => ("", body),
     }
-    ("", body)
 }
 
 /// FNV-1a, 64 bits, as 16 hex digits: enough to notice an edit, and stable across releases
