@@ -16,7 +16,7 @@ fn settings(flags: &[&str]) -> Settings {
         panic!("bad benchmark flags {flags:?}")
     };
     let Command::Generate(generate) = cli.command else {
-        panic!("not generate")
+        panic!("not a generate command line: {flags:?}")
     };
     let Ok(empty) = tempfile::tempdir() else {
         panic!("no temporary folder")

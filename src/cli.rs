@@ -46,13 +46,113 @@ pub enum Command {
     QuickDeploy(QuickDeployArgs),
 }
 
+/// Options of `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Render in memory and compare with the files on disk: exit 0 when identical, exit 1 with
+    /// a unified diff of each difference (for CI drift checks). Writes nothing.
+    #[arg(long, conflicts_with = "force")]
+    pub check: bool,
+
+    /// Replace files in the way even when portal-disable did not generate them or they were
+    /// edited by hand.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// What to generate; each flag overrides portal-disable.toml.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Config file to read instead of ./portal-disable.toml.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Salesforce API version of the generated files, 57.0 to 68.0 [default: sourceApiVersion
+    /// of sfdx-project.json, else 68.0].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    /// disable: IsPortalEnabled = false (irreversible); deactivate: IsActive = false
+    /// (reversible) [default: disable].
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+
+    /// Sharing keyword of every generated class [default: with].
+    #[arg(long, value_enum)]
+    pub sharing: Option<Sharing>,
+
+    /// SFDX source folder to write into [default: <default package directory>/main/default].
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Prefix of every generated class name [default: PortalUserDisabler].
+    #[arg(long)]
+    pub prefix: Option<String>,
+
+    /// Entry points to generate besides the core class and its test, comma-separated
+    /// (replaces the config's set; give an empty value for none) [default: invocable,queueable].
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 0..)]
+    pub entry_points: Option<Vec<EntryPoint>>,
+
+    /// Contact checkbox (custom field) that fires the trigger entry point [default:
+    /// Disable_Portal_User__c].
+    #[arg(long, value_name = "FIELD")]
+    pub trigger_field: Option<String>,
+}
+
+/// A clap usage error as one line: clap's message, the possible values when it lists them,
+/// and where to read more. CI logs grep well on one line per error.
+pub fn usage_error_line(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("For more information") || line.starts_with("Usage:")
+        {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        // clap prints `[possible values: a, b]` on a line of its own.
+        let line = match line.strip_prefix("[possible values: ") {
+            Some(values) => format!("possible values: {}", values.trim_end_matches(']')),
+            None => line.to_string(),
+        };
+        parts.push(line);
+    }
+    parts.push("see `portal-disable --help`".to_string());
+    strip_value_names(&parts.join("; "))
+}
+
+/// `'--entry-points [<ENTRY_POINTS>...]'` -> `'--entry-points'`: the flag is what to look up.
+fn strip_value_names(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find("'--") {
+        out.push_str(&rest[..start]);
+        let quoted = &rest[start + 1..];
+        let Some(end) = quoted.find('\'') else {
+            rest = &rest[start..];
+            break;
+        };
+        let flag = &quoted[..end];
+        out.push('\'');
+        out.push_str(flag.split(' ').next().unwrap_or(flag));
+        out.push('\'');
+        rest = &quoted[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What to deploy: one of these, or the generated sources when none is given.
 #[derive(Debug, Args)]
 #[group(multiple = false)]
 pub struct DeploySource {
-    /// SFDX source folder to package and deploy [default: the generated sources].
+    /// SFDX source folder to package and deploy, repeatable [default: the generated sources].
     #[arg(long, value_name = "DIR")]
-    pub source_dir: Option<PathBuf>,
+    pub source_dir: Vec<PathBuf>,
 
     /// Folder in Metadata API format (package.xml at its root) to zip and deploy.
     #[arg(long, value_name = "DIR")]
@@ -181,106 +281,6 @@ pub struct QuickDeployArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-/// Options of `generate`.
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// Render in memory and compare with the files on disk: exit 0 when identical, exit 1 with
-    /// a unified diff of each difference (for CI drift checks). Writes nothing.
-    #[arg(long, conflicts_with = "force")]
-    pub check: bool,
-
-    /// Replace files in the way even when portal-disable did not generate them or they were
-    /// edited by hand.
-    #[arg(long)]
-    pub force: bool,
-
-    #[command(flatten)]
-    pub settings: SettingsArgs,
-}
-
-/// What to generate; each flag overrides portal-disable.toml.
-#[derive(Debug, Args)]
-pub struct SettingsArgs {
-    /// Config file to read instead of ./portal-disable.toml.
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-
-    /// Salesforce API version of the generated files, 57.0 to 68.0 [default: sourceApiVersion
-    /// of sfdx-project.json, else 68.0].
-    #[arg(long, value_name = "VERSION")]
-    pub api_version: Option<String>,
-
-    /// disable: IsPortalEnabled = false (irreversible); deactivate: IsActive = false
-    /// (reversible) [default: disable].
-    #[arg(long, value_enum)]
-    pub mode: Option<Mode>,
-
-    /// Sharing keyword of every generated class [default: with].
-    #[arg(long, value_enum)]
-    pub sharing: Option<Sharing>,
-
-    /// SFDX source folder to write into [default: <default package directory>/main/default].
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
-
-    /// Prefix of every generated class name [default: PortalUserDisabler].
-    #[arg(long)]
-    pub prefix: Option<String>,
-
-    /// Entry points to generate besides the core class and its test, comma-separated
-    /// (replaces the config's set; give an empty value for none) [default: invocable,queueable].
-    #[arg(long, value_enum, value_delimiter = ',', num_args = 0..)]
-    pub entry_points: Option<Vec<EntryPoint>>,
-
-    /// Contact checkbox (custom field) that fires the trigger entry point [default:
-    /// Disable_Portal_User__c].
-    #[arg(long, value_name = "FIELD")]
-    pub trigger_field: Option<String>,
-}
-
-/// A clap usage error as one line: clap's message, the possible values when it lists them,
-/// and where to read more. CI logs grep well on one line per error.
-pub fn usage_error_line(err: &clap::Error) -> String {
-    let rendered = err.render().to_string();
-    let mut parts: Vec<String> = Vec::new();
-    for line in rendered.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with("For more information") || line.starts_with("Usage:")
-        {
-            continue;
-        }
-        let line = line.strip_prefix("error: ").unwrap_or(line);
-        // clap prints `[possible values: a, b]` on a line of its own.
-        let line = match line.strip_prefix("[possible values: ") {
-            Some(values) => format!("possible values: {}", values.trim_end_matches(']')),
-            None => line.to_string(),
-        };
-        parts.push(line);
-    }
-    parts.push("see `portal-disable --help`".to_string());
-    strip_value_names(&parts.join("; "))
-}
-
-/// `'--entry-points [<ENTRY_POINTS>...]'` -> `'--entry-points'`: the flag is what to look up.
-fn strip_value_names(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(start) = rest.find("'--") {
-        out.push_str(&rest[..start]);
-        let quoted = &rest[start + 1..];
-        let Some(end) = quoted.find('\'') else {
-            rest = &rest[start..];
-            break;
-        };
-        let flag = &quoted[..end];
-        out.push('\'');
-        out.push_str(flag.split(' ').next().unwrap_or(flag));
-        out.push('\'');
-        rest = &quoted[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

@@ -61,15 +61,16 @@ impl Error {
         }
     }
 
-    /// A short machine-readable name for `--json` error documents: the fault code for SOAP
-    /// faults, else the kind of error.
-    pub fn name(&self) -> String {
+    /// The error's name in `--json` output (`{"status":2,"error":{"name":"InputError",...}}`),
+    /// stable so CI scripts can branch on it.
+    pub fn name(&self) -> &str {
         match self {
-            Error::Input(_) => "InputError".into(),
-            Error::Io { .. } => "IoError".into(),
-            Error::Render { .. } => "RenderError".into(),
-            Error::Fault { code, .. } => code.clone(),
-            Error::Remote { .. } => "RemoteError".into(),
+            Error::Input(_) => "InputError",
+            Error::Io { .. } => "IoError",
+            Error::Render { .. } => "RenderError",
+            // A SOAP fault is named by its code (`INVALID_SESSION_ID`), as Salesforce names it.
+            Error::Fault { code, .. } => code,
+            Error::Remote { .. } => "RemoteError",
             Error::Job { source, .. } => source.name(),
         }
     }

@@ -5,7 +5,7 @@
 //! failure is reported with the job id, and `report` picks the job up again.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -56,8 +56,8 @@ fn deploy(
             (ZipSource::Memory(zip_dir(&root.join(dir))?.into()), false)
         }
         (None, None) => (
-            package_generated_sources(root, args.source.source_dir.as_deref())?,
-            args.source.source_dir.is_none(),
+            package_generated_sources(root, &args.source.source_dir)?,
+            args.source.source_dir.is_empty(),
         ),
     };
     let summary = zip.inspect()?;
@@ -112,8 +112,8 @@ fn deploy(
 /// The seam for deploying SFDX sources: packaging them (the generated sources by default, or
 /// `--source-dir`) into a deploy zip is the `package` command's work, which lands separately.
 /// Wire it here: return `ZipSource::Memory(zip.into())` (or `File`) of the package it builds.
-pub fn package_generated_sources(_root: &Path, source_dir: Option<&Path>) -> Result<ZipSource> {
-    let what = match source_dir {
+pub fn package_generated_sources(_root: &Path, source_dirs: &[PathBuf]) -> Result<ZipSource> {
+    let what = match source_dirs.first() {
         Some(dir) => format!("--source-dir `{}`", dir.display()),
         None => "the generated sources (the default)".to_string(),
     };

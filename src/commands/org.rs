@@ -144,7 +144,7 @@ impl Output {
                 if self.args.json {
                     print(&json::error(
                         error.exit_code(),
-                        &error.name(),
+                        error.name(),
                         &cause,
                         job.as_deref().or(given),
                     ))?;

@@ -32,7 +32,7 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
         .chain(flags.iter().cloned());
     let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{flags:?}: {e}"));
     let Command::Generate(generate) = cli.command else {
-        panic!("{flags:?}: not generate")
+        panic!("{flags:?}: not a generate command line");
     };
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let settings = load_settings(empty.path(), &generate.settings)
