@@ -881,3 +881,26 @@ fn an_unreachable_org_fails_before_deploying() {
     );
     assert!(out.stderr.contains("did not answer"), "{}", out.stderr);
 }
+
+#[test]
+fn a_lost_deploy_answer_is_never_retried() {
+    let sim = Simulator::start(Scenario {
+        deploy_lost: Some(504),
+        ..Scenario::default()
+    });
+    let project = Project::default();
+    let out = run(
+        bin(&sim).current_dir(project.root()),
+        &["deploy", "--zip", "deploy.zip"],
+    );
+    out.code(1);
+    assert!(out.stderr.contains("HTTP 504"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the org may have started the deploy anyway"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sim.calls("deploy").len(), 1, "never deployed twice");
+    assert!(sim.calls("checkDeployStatus").is_empty());
+}

@@ -483,3 +483,54 @@ fn simulator_answers_validate_against_the_wsdl_schema() {
         );
     }
 }
+
+#[test]
+fn the_oauth_token_endpoint_answers_like_salesforce() {
+    // Not used by the access-token source; here for the refresh-token, JWT and
+    // client-credentials sources of the auth change (metadata-api.md §9 shapes).
+    let sim = Simulator::start(Scenario::default());
+    let client = reqwest::blocking::Client::new();
+    let token = |form: &str| {
+        let response = client
+            .post(format!("{}/services/oauth2/token", sim.url()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let status = response.status().as_u16();
+        let text = response.text().unwrap_or_else(|e| panic!("{e}"));
+        let body: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        (status, body)
+    };
+    let (status, body) = token(
+        "grant_type=refresh_token&client_id=PlatformCLI&refresh_token=5Aep-simulated-refresh",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["access_token"], TOKEN);
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(body["instance_url"].is_string() && body["issued_at"].is_string());
+    let (status, body) =
+        token("grant_type=refresh_token&client_id=PlatformCLI&refresh_token=revoked");
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(body["error_description"], "expired access/refresh token");
+    let (status, body) = token("client_id=PlatformCLI");
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_request");
+
+    // The versions list the client reads before deploying.
+    let text = client
+        .get(format!("{}/services/data/", sim.url()))
+        .send()
+        .and_then(|r| r.text())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let versions: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let last = versions
+        .as_array()
+        .and_then(|v| v.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["version"], "68.0");
+    assert_eq!(last["url"], "/services/data/v68.0");
+}

@@ -14,6 +14,7 @@ use crate::cli::DeployArgs;
 use crate::commands::org::{self, Output};
 use crate::error::{Error, Result};
 use crate::metadata::archive::ZipSource;
+use crate::metadata::client::CallError;
 use crate::metadata::envelope::{DeployOptions, TestLevel};
 use crate::metadata::schedule::Schedule;
 use crate::metadata::watch::Watch;
@@ -74,7 +75,25 @@ fn deploy(
     let started = Instant::now();
     let accepted = client
         .deploy(&zip, &options)
-        .map_err(|e| org::call_error(e, "deploy", &credentials))?;
+        .map_err(|e| match e {
+            // A fault is the org refusing the call: no job exists.
+            CallError::Fault(_) => org::call_error(e, "deploy", &credentials),
+            // Anything else may have happened after the org took the zip: never deploy again
+            // blindly, and say where to look.
+            other => {
+                let error = other.into_error("deploy");
+                Error::Remote {
+                    operation: "deploy",
+                    message: format!(
+                        "{}; the org may have started the deploy anyway: check Setup > Deployment Status before deploying again",
+                        match &error {
+                            Error::Remote { message, .. } => message.clone(),
+                            other => other.to_string(),
+                        }
+                    ),
+                }
+            }
+        })?;
     *job_id.borrow_mut() = Some(accepted.id.clone());
     let state = accepted.state.as_deref().unwrap_or("Queued");
     if args.run_async {

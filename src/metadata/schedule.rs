@@ -8,7 +8,7 @@
 //! `scale` stretches or shrinks every duration: 1.0 in real use; the test suite sets
 //! `PORTAL_DISABLE_TIME_SCALE` to run minutes of simulated deploy in a second.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 pub const MAX_INTERVAL: Duration = Duration::from_secs(10);
@@ -49,6 +49,34 @@ impl Schedule {
     }
 }
 
+/// How long ago a Salesforce timestamp (`2020-10-28T13:33:25.000Z`, or `+0000` as REST writes
+/// it) was, by the local clock; `None` when unreadable or in the future. Lets `report` pick up
+/// a job's poll interval where a deploy that has run for minutes left it.
+pub fn age(timestamp: &str, now: SystemTime) -> Option<Duration> {
+    let t = timestamp.trim();
+    let number = |range: std::ops::Range<usize>| t.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let zone = t.get(19..)?;
+    let zone = zone.strip_prefix('.').map_or(zone, |rest| {
+        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+    });
+    if !matches!(zone, "Z" | "+0000" | "+00:00") || !(1..=12).contains(&month) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    let then = UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).ok()?);
+    now.duration_since(then).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +113,26 @@ mod tests {
     fn a_10_minute_deploy_takes_about_70_polls() {
         let count = polls(600.0).len();
         assert!((60..=80).contains(&count), "{count}");
+    }
+
+    #[test]
+    fn age_of_salesforce_timestamps() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_603_892_009); // 2020-10-28T13:33:29Z
+        assert_eq!(
+            age("2020-10-28T13:33:25.000Z", now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            age("2020-10-28T13:33:25.000+0000", now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            age("2020-10-28T13:33:25Z", now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(age("2020-10-28T13:33:30.000Z", now), None);
+        assert_eq!(age("2020-10-28 13:33:25", now), None);
+        assert_eq!(age("yesterday", now), None);
     }
 
     #[test]

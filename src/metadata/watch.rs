@@ -7,11 +7,11 @@
 //! `INVALID_SESSION_ID` gets one re-login when the credential source can do it.
 
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::client::{CallError, Client};
 use super::model::{DeployResult, RunTestFailure};
-use super::schedule::Schedule;
+use super::schedule::{Schedule, age};
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
 
@@ -39,7 +39,9 @@ pub struct Watch<'a> {
     pub wait: Duration,
     /// Fetch details while tests run to show failures as they appear.
     pub verbose: bool,
-    /// Poll once at once instead of after the first interval (for `report`).
+    /// Poll once at once instead of after the first interval, and take the job's own age
+    /// (from its createdDate) as the elapsed time: for `report` and `cancel`, which join a
+    /// job that may have run for a while.
     pub poll_first: bool,
 }
 
@@ -70,6 +72,9 @@ impl Watch<'_> {
             match self.client.check_status(id, false) {
                 Ok(result) => {
                     errors = 0;
+                    if self.poll_first {
+                        self.anchor(&result);
+                    }
                     observer.status(&result);
                     if result.done {
                         return self.details(id);
@@ -98,6 +103,18 @@ impl Watch<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// Moves the start of the schedule back to the job's creation. Both are real time (the
+    /// org's clock against ours: a skew of seconds only shifts an interval clamped to 1-10 s).
+    fn anchor(&mut self, result: &DeployResult) {
+        let age = result
+            .created_date
+            .as_deref()
+            .and_then(|date| age(date, SystemTime::now()));
+        if let Some(started) = age.and_then(|age| Instant::now().checked_sub(age)) {
+            self.started = self.started.min(started);
         }
     }
 

@@ -75,6 +75,9 @@ pub struct Scenario {
     pub canceling: Duration,
     /// `deploy()` answers this fault instead of a job.
     pub deploy_fault: Option<(&'static str, &'static str)>,
+    /// `deploy()` creates the job but answers an HTML error page with this status (a proxy
+    /// timing out after the org took the zip).
+    pub deploy_lost: Option<u16>,
     pub poll_failures: Vec<Injected>,
     /// The newest API version the org reports.
     pub org_version: &'static str,
@@ -91,6 +94,7 @@ impl Default for Scenario {
             finalizing: Duration::ZERO,
             canceling: Duration::from_millis(100),
             deploy_fault: None,
+            deploy_lost: None,
             poll_failures: Vec::new(),
             org_version: "68.0",
             refresh_token: "5Aep-simulated-refresh",
@@ -576,6 +580,12 @@ fn deploy(
         "Succeeded"
     };
     state.jobs.insert(id.clone(), job);
+    if let Some(status) = scenario.deploy_lost {
+        return Response::html(
+            status,
+            "<html><body><h1>504 Gateway Time-out</h1></body></html>",
+        );
+    }
     Response::xml(200, respond::deploy_response(&id))
 }
 
