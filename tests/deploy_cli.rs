@@ -320,8 +320,10 @@ fn compile_failure_names_file_line_and_column() {
 
 #[test]
 fn test_failure_with_message_stack_trace_and_junit() {
+    // Long enough that a poll sees the failure while the other test still runs (--verbose).
     let sim = Simulator::start(Scenario {
         ending: Ending::TestFailure,
+        running: Duration::from_millis(1200),
         ..Scenario::default()
     });
     let project = Project::default();
@@ -416,7 +418,7 @@ fn slow_deploy_past_wait_exits_69_and_report_resumes() {
     let sim = Simulator::start(Scenario {
         pending: Duration::from_millis(300),
         running: Duration::from_millis(2500),
-        finalizing: Duration::from_millis(200),
+        finalizing: Duration::from_millis(700),
         ..Scenario::default()
     });
     let project = Project::default();
@@ -493,7 +495,7 @@ fn cancel_a_running_deploy() {
     let sim = Simulator::start(Scenario {
         pending: Duration::from_millis(50),
         running: Duration::from_secs(20),
-        canceling: Duration::from_millis(300),
+        canceling: Duration::from_millis(1000),
         ..Scenario::default()
     });
     let project = Project::default();
