@@ -197,7 +197,7 @@ pub struct DeployArgs {
     pub run_async: bool,
 
     /// Minutes to follow the job before exiting 69 with its id (it keeps running).
-    #[arg(long, value_name = "MINUTES", default_value_t = 33)]
+    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
     pub wait: u64,
 
     /// Metadata API version to call [default: the zip's package.xml version, else the org's
@@ -232,7 +232,7 @@ pub struct ReportArgs {
     pub job_id: String,
 
     /// Minutes to follow the job until it is done [default: 0, report its state now].
-    #[arg(long, value_name = "MINUTES", default_value_t = 0)]
+    #[arg(long, value_name = "MINUTES", default_value_t = 0, value_parser = wait_minutes())]
     pub wait: u64,
 
     /// Metadata API version to call [default: the org's newest].
@@ -250,7 +250,7 @@ pub struct CancelArgs {
     pub job_id: String,
 
     /// Minutes to wait for the job to be canceled.
-    #[arg(long, value_name = "MINUTES", default_value_t = 33)]
+    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
     pub wait: u64,
 
     /// Metadata API version to call [default: the org's newest].
@@ -272,7 +272,7 @@ pub struct QuickDeployArgs {
     pub run_async: bool,
 
     /// Minutes to follow the new job before exiting 69 with its id.
-    #[arg(long, value_name = "MINUTES", default_value_t = 33)]
+    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
     pub wait: u64,
 
     /// Metadata API version to call [default: the org's newest].
@@ -281,6 +281,12 @@ pub struct QuickDeployArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `--wait`: whole minutes up to a week (job ids outlive that only by days, and the deadline
+/// must stay a representable instant).
+fn wait_minutes() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=7 * 24 * 60)
 }
 
 #[cfg(test)]
