@@ -37,7 +37,7 @@ fn deploy(
     job_id: &RefCell<Option<String>>,
 ) -> Result<ExitCode> {
     let credentials = Credentials::from_process_env()?;
-    let (zip, generated) = match (&args.source.zip, &args.source.metadata_dir) {
+    let Packaged { zip, default_tests } = match (&args.source.zip, &args.source.metadata_dir) {
         (Some(path), _) => {
             if !root.join(path).is_file() {
                 return Err(Error::Input(format!(
@@ -45,7 +45,7 @@ fn deploy(
                     path.display()
                 )));
             }
-            (ZipSource::File(root.join(path)), false)
+            Packaged::without_tests(ZipSource::File(root.join(path)))
         }
         (None, Some(dir)) => {
             if !root.join(dir).is_dir() {
@@ -54,15 +54,12 @@ fn deploy(
                     dir.display()
                 )));
             }
-            (ZipSource::Memory(zip_dir(&root.join(dir))?.into()), false)
+            Packaged::without_tests(ZipSource::Memory(zip_dir(&root.join(dir))?.into()))
         }
-        (None, None) => (
-            package_generated_sources(root, &args.source.source_dir)?,
-            args.source.source_dir.is_empty(),
-        ),
+        (None, None) => package_generated_sources(root, &args.source.source_dir)?,
     };
     let summary = zip.inspect()?;
-    let options = deploy_options(args, summary.single_package, generated)?;
+    let options = deploy_options(args, summary.single_package, &default_tests)?;
 
     let mut progress = Progress::new(false);
     let mut client = org::connect(
@@ -128,10 +125,27 @@ fn deploy(
     output.finish(&result, code, Some(started.elapsed()), None)
 }
 
-/// The seam for deploying SFDX sources: packaging them (the generated sources by default, or
-/// `--source-dir`) into a deploy zip is the `package` command's work, which lands separately.
-/// Wire it here: return `ZipSource::Memory(zip.into())` (or `File`) of the package it builds.
-pub fn package_generated_sources(_root: &Path, source_dirs: &[PathBuf]) -> Result<ZipSource> {
+/// A zip to deploy, and the tests to run when the user names none.
+pub struct Packaged {
+    pub zip: ZipSource,
+    /// For the generated sources: their test class, run with RunSpecifiedTests by default.
+    pub default_tests: Vec<String>,
+}
+
+impl Packaged {
+    fn without_tests(zip: ZipSource) -> Self {
+        Packaged {
+            zip,
+            default_tests: Vec::new(),
+        }
+    }
+}
+
+/// THE SEAM for deploying SFDX sources: packaging them (the generated sources by default, or
+/// every `--source-dir`) into a deploy zip is the `package` command's work, which lands
+/// separately. Wire it here: return the zip it builds (`ZipSource::Memory(bytes.into())`, or
+/// `File`) and, for the generated sources, the generated test class as `default_tests`.
+pub fn package_generated_sources(_root: &Path, source_dirs: &[PathBuf]) -> Result<Packaged> {
     let what = match source_dirs.first() {
         Some(dir) => format!("--source-dir `{}`", dir.display()),
         None => "the generated sources (the default)".to_string(),
@@ -141,12 +155,12 @@ pub fn package_generated_sources(_root: &Path, source_dirs: &[PathBuf]) -> Resul
     )))
 }
 
-/// DeployOptions from the flags, checked. `generated` is true when deploying the generated
-/// sources, whose test class is then the default test to run.
+/// DeployOptions from the flags, checked. `default_tests` (the generated test class) run with
+/// RunSpecifiedTests when no --tests is given and the level is RunSpecifiedTests or unset.
 pub fn deploy_options(
     args: &DeployArgs,
     single_package: bool,
-    generated: bool,
+    default_tests: &[String],
 ) -> Result<DeployOptions> {
     for test in &args.tests {
         if test.is_empty() || test.contains(',') || test.contains(char::is_whitespace) {
@@ -155,11 +169,17 @@ pub fn deploy_options(
             )));
         }
     }
-    let level = match (args.test_level, args.tests.is_empty()) {
+    let tests: Vec<String> = if !args.tests.is_empty() {
+        args.tests.clone()
+    } else if matches!(args.test_level, None | Some(TestLevel::RunSpecifiedTests)) {
+        default_tests.to_vec()
+    } else {
+        Vec::new()
+    };
+    let level = match (args.test_level, tests.is_empty()) {
         (None, false) => Some(TestLevel::RunSpecifiedTests),
-        (None, true) if generated => Some(TestLevel::RunSpecifiedTests),
         (None, true) => None,
-        (Some(TestLevel::RunSpecifiedTests), true) if !generated => {
+        (Some(TestLevel::RunSpecifiedTests), true) => {
             return Err(Error::Input(
                 "--test-level RunSpecifiedTests needs at least one --tests CLASS".into(),
             ));
@@ -177,11 +197,64 @@ pub fn deploy_options(
         ignore_warnings: args.ignore_warnings,
         rollback_on_error: !args.ignore_errors,
         run_tests: if level == Some(TestLevel::RunSpecifiedTests) {
-            args.tests.clone()
+            tests
         } else {
             Vec::new()
         },
         single_package,
         test_level: level,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn options(flags: &[&str], default_tests: &[&str]) -> Result<DeployOptions> {
+        let args = ["portal-disable", "deploy", "--zip", "x.zip"]
+            .iter()
+            .chain(flags.iter());
+        let Ok(Cli {
+            command: Command::Deploy(args),
+        }) = Cli::try_parse_from(args)
+        else {
+            panic!("{flags:?} did not parse")
+        };
+        let defaults: Vec<String> = default_tests.iter().map(|t| t.to_string()).collect();
+        deploy_options(&args, true, &defaults)
+    }
+
+    #[test]
+    fn test_levels() {
+        let o = options(&[], &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((o.test_level, o.run_tests.len()), (None, 0));
+        let o = options(&[], &["GenTest"]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.test_level, Some(TestLevel::RunSpecifiedTests));
+        assert_eq!(o.run_tests, ["GenTest"]);
+        let o = options(&["--tests", "A", "--tests", "B"], &["GenTest"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.run_tests, ["A", "B"]);
+        let o = options(&["--test-level", "RunLocalTests"], &["GenTest"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.test_level, Some(TestLevel::RunLocalTests));
+        assert!(o.run_tests.is_empty());
+        let o = options(&["--dry-run", "--ignore-errors", "--ignore-warnings"], &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(o.check_only && !o.rollback_on_error && o.ignore_warnings);
+        let o = options(&["--test-level", "RunSpecifiedTests"], &["GenTest"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.run_tests, ["GenTest"]);
+        assert!(options(&["--test-level", "RunSpecifiedTests"], &[]).is_err());
+        for bad in [
+            &["--tests", "A,B"][..],
+            &["--tests", "A", "--test-level", "NoTestRun"][..],
+        ] {
+            assert!(
+                matches!(options(bad, &["GenTest"]), Err(Error::Input(_))),
+                "{bad:?}"
+            );
+        }
+    }
 }
