@@ -200,6 +200,11 @@ pub struct DeployArgs {
     #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
     pub wait: u64,
 
+    /// On Ctrl-C (or SIGTERM) cancel the deploy before exiting 130 [default: leave it running
+    /// and print its id].
+    #[arg(long)]
+    pub cancel_on_interrupt: bool,
+
     /// Metadata API version to call [default: the zip's package.xml version, else the org's
     /// newest].
     #[arg(long, value_name = "VERSION")]
@@ -270,6 +275,10 @@ pub struct QuickDeployArgs {
     /// Print the new job id and exit 0 without waiting.
     #[arg(long = "async", conflicts_with = "wait")]
     pub run_async: bool,
+
+    /// On Ctrl-C (or SIGTERM) cancel the new deploy before exiting 130.
+    #[arg(long)]
+    pub cancel_on_interrupt: bool,
 
     /// Minutes to follow the new job before exiting 69 with its id.
     #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]

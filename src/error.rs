@@ -40,6 +40,9 @@ pub enum Error {
         "{source} (job {job_id} may still be running: `portal-disable report {job_id}` shows it)"
     )]
     Job { job_id: String, source: Box<Error> },
+    /// The user pressed Ctrl-C (or CI sent SIGTERM) while a job was followed. Exit 130.
+    #[error("interrupted{}", if *canceled { "; cancel requested" } else { "" })]
+    Interrupted { canceled: bool },
     /// The org could not be reached or answered something we cannot read. Exit 1.
     #[error("{operation} failed: {message}")]
     Remote {
@@ -54,6 +57,7 @@ impl Error {
         match self {
             Error::Input(_) => 2,
             Error::Job { source, .. } => source.exit_code(),
+            Error::Interrupted { .. } => 130,
             Error::Io { .. }
             | Error::Render { .. }
             | Error::Fault { .. }
@@ -72,6 +76,7 @@ impl Error {
             Error::Fault { code, .. } => code,
             Error::Remote { .. } => "RemoteError",
             Error::Job { source, .. } => source.name(),
+            Error::Interrupted { .. } => "Interrupted",
         }
     }
 

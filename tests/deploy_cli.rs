@@ -906,3 +906,62 @@ fn a_lost_deploy_answer_is_never_retried() {
     assert_eq!(sim.calls("deploy").len(), 1, "never deployed twice");
     assert!(sim.calls("checkDeployStatus").is_empty());
 }
+
+/// Runs `deploy` on a long job, sends SIGINT once it polls, and returns (exit code, stderr).
+fn interrupt_deploy(sim: &Simulator, project: &Project, extra: &[&str]) -> (i32, String) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
+        .current_dir(project.root())
+        .env("SF_ACCESS_TOKEN", TOKEN)
+        .env("SF_ORG_INSTANCE_URL", sim.url())
+        .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
+        .env("CI", "true")
+        .args(["deploy", "--zip", "deploy.zip"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    while sim.calls("checkDeployStatus").is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(20), "never polled");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ctrl_c_prints_the_job_id_and_exits_130() {
+    let sim = Simulator::start(Scenario {
+        running: Duration::from_secs(60),
+        ..Scenario::default()
+    });
+    let project = Project::default();
+    let (code, stderr) = interrupt_deploy(&sim, &project, &[]);
+    assert_eq!(code, 130, "{stderr}");
+    let id = sim.calls("deploy").len();
+    assert_eq!(id, 1);
+    assert!(stderr.contains("interrupted (job 0Af"), "{stderr}");
+    assert!(stderr.contains("`portal-disable report 0Af"), "{stderr}");
+    assert!(sim.calls("cancelDeploy").is_empty(), "left running");
+
+    let sim = Simulator::start(Scenario {
+        running: Duration::from_secs(60),
+        ..Scenario::default()
+    });
+    let (code, stderr) = interrupt_deploy(&sim, &project, &["--cancel-on-interrupt"]);
+    assert_eq!(code, 130, "{stderr}");
+    assert!(
+        stderr.contains("interrupted; cancel requested (job 0Af"),
+        "{stderr}"
+    );
+    assert_eq!(sim.calls("cancelDeploy").len(), 1);
+}

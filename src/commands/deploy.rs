@@ -13,6 +13,7 @@ use crate::auth::Credentials;
 use crate::cli::DeployArgs;
 use crate::commands::org::{self, Output};
 use crate::error::{Error, Result};
+use crate::interrupt;
 use crate::metadata::archive::ZipSource;
 use crate::metadata::client::CallError;
 use crate::metadata::envelope::{DeployOptions, TestLevel};
@@ -37,6 +38,7 @@ fn deploy(
     job_id: &RefCell<Option<String>>,
 ) -> Result<ExitCode> {
     let credentials = Credentials::from_process_env()?;
+    interrupt::install();
     let Packaged { zip, default_tests } = match (&args.source.zip, &args.source.metadata_dir) {
         (Some(path), _) => {
             if !root.join(path).is_file() {
@@ -109,8 +111,16 @@ fn deploy(
         summary.bytes
     ));
 
+    if interrupt::interrupted() {
+        return Err(org::interrupted(
+            &client,
+            &accepted.id,
+            args.cancel_on_interrupt,
+            &|l| progress.line(l),
+        ));
+    }
     let schedule = Schedule::from_env();
-    let result = Watch {
+    let followed = Watch {
         client: &mut client,
         credentials: &credentials,
         schedule,
@@ -119,8 +129,19 @@ fn deploy(
         verbose: args.output.verbose,
         poll_first: false,
     }
-    .follow(&accepted.id, &mut progress)?;
+    .follow(&accepted.id, &mut progress);
     progress.finish();
+    let result = match followed {
+        Err(Error::Interrupted { .. }) => {
+            return Err(org::interrupted(
+                &client,
+                &accepted.id,
+                args.cancel_on_interrupt,
+                &|l| eprintln!("{l}"),
+            ));
+        }
+        other => other?,
+    };
     let code = result.outcome().exit_code();
     output.finish(&result, code, Some(started.elapsed()), None)
 }

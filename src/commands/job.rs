@@ -9,6 +9,7 @@ use crate::auth::Credentials;
 use crate::cli::{CancelArgs, QuickDeployArgs, ReportArgs};
 use crate::commands::org::{self, Output};
 use crate::error::{Error, Result};
+use crate::interrupt;
 use crate::metadata::model::Outcome;
 use crate::metadata::schedule::Schedule;
 use crate::metadata::watch::Watch;
@@ -23,6 +24,7 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
     output.guard(&job_id, Some(&args.job_id), || {
         org::check_job_id(&args.job_id, "job id")?;
         let credentials = Credentials::from_process_env()?;
+        interrupt::install();
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
@@ -59,6 +61,7 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
     output.guard(&job_id, Some(&args.job_id), || {
         org::check_job_id(&args.job_id, "job id")?;
         let credentials = Credentials::from_process_env()?;
+        interrupt::install();
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
@@ -115,6 +118,7 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
     output.guard(&job_id, None, || {
         org::check_job_id(&args.validation_id, "validation id")?;
         let credentials = Credentials::from_process_env()?;
+        interrupt::install();
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
@@ -145,7 +149,7 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
             args.validation_id
         ));
         let schedule = Schedule::from_env();
-        let result = Watch {
+        let followed = Watch {
             client: &mut client,
             credentials: &credentials,
             schedule,
@@ -154,8 +158,16 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
             verbose: args.output.verbose,
             poll_first: false,
         }
-        .follow(&id, &mut progress)?;
+        .follow(&id, &mut progress);
         progress.finish();
+        let result = match followed {
+            Err(Error::Interrupted { .. }) => {
+                return Err(org::interrupted(&client, &id, args.cancel_on_interrupt, &|l| {
+                    eprintln!("{l}")
+                }));
+            }
+            other => other?,
+        };
         output.finish(
             &result,
             result.outcome().exit_code(),

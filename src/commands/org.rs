@@ -101,6 +101,21 @@ pub fn connect(
     Client::new(session, &version)
 }
 
+/// After an interrupt (Ctrl-C, SIGTERM): cancels job `id` when asked to, best effort, and
+/// returns the error that exits 130 (the command's guard adds the job id).
+pub fn interrupted(client: &Client, id: &str, cancel: bool, progress: &dyn Fn(&str)) -> Error {
+    if !cancel {
+        return Error::Interrupted { canceled: false };
+    }
+    match client.cancel(id) {
+        Ok(_) => Error::Interrupted { canceled: true },
+        Err(e) => {
+            progress(&format!("warning: cancelDeploy failed: {e}"));
+            Error::Interrupted { canceled: false }
+        }
+    }
+}
+
 /// The error for a failed call; a refused session says how to get a new one.
 pub fn call_error(error: CallError, operation: &'static str, credentials: &Credentials) -> Error {
     match error {

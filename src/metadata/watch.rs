@@ -6,7 +6,6 @@
 //! Transient failures are polled through, up to [`MAX_CONSECUTIVE_ERRORS`] in a row; an
 //! `INVALID_SESSION_ID` gets one re-login when the credential source can do it.
 
-use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::client::{CallError, Client};
@@ -14,6 +13,7 @@ use super::model::{DeployResult, RunTestFailure};
 use super::schedule::{Schedule, age};
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
+use crate::interrupt;
 
 /// Consecutive failed polls tolerated before giving up.
 pub const MAX_CONSECUTIVE_ERRORS: u32 = 30;
@@ -62,11 +62,14 @@ impl Watch<'_> {
                     return self.last(id);
                 }
                 // Never sleep past the deadline: the last poll happens at it.
-                sleep(
+                let slept = interrupt::sleep(
                     pause
                         .min(deadline.saturating_duration_since(now))
                         .max(Duration::from_millis(1)),
                 );
+                if !slept {
+                    return Err(Error::Interrupted { canceled: false });
+                }
             }
             first = false;
             match self.client.check_status(id, false) {
@@ -134,7 +137,9 @@ impl Watch<'_> {
                 Ok(result) => return Ok(result),
                 Err(e) => {
                     self.handle(e, &mut errors, &mut relogged, &mut NoObserver)?;
-                    sleep(self.schedule.scaled(Duration::from_secs(1)));
+                    if !interrupt::sleep(self.schedule.scaled(Duration::from_secs(1))) {
+                        return Err(Error::Interrupted { canceled: false });
+                    }
                 }
             }
         }
