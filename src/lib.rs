@@ -3,8 +3,8 @@
 //!
 //! Data flows one way: settings (`config`, `settings`) -> rendered files (`apex`) -> files on
 //! disk (`generate`); a deploy zip -> `metadata` (the Metadata API client, with `auth` for the
-//! session) -> `report`. Leaves (`apex_names`, `api_version`, `error`, `secret`) import
-//! nothing of ours.
+//! session) -> `report`. Leaves (`apex_names`, `api_version`, `error`, `interrupt`, `secret`)
+//! import nothing of ours.
 
 pub mod apex;
 pub mod apex_names;
