@@ -327,6 +327,20 @@ fn faults_match_the_captures() {
         "{text}"
     );
 
+    // jsforce's `<id>` child is accepted (and noted); the id is unknown either way.
+    let jsforce_cancel = envelope::cancel_deploy(&Secret::new(TOKEN), "0Af3D00001NViC1SAL")
+        .replace("<met:String>", "<met:id>")
+        .replace("</met:String>", "</met:id>");
+    let (code, text) = post(&sim, jsforce_cancel);
+    assert_eq!(code, 500);
+    assert!(text.contains("Invalid deploy ID"), "{text}");
+    assert!(
+        sim.violations()
+            .iter()
+            .any(|v| v.contains(r#"children ["id"]"#)),
+        "{:?}",
+        sim.violations()
+    );
     let (code, text) = post(
         &sim,
         envelope::cancel_deploy(&Secret::new(TOKEN), "0Af3D00001NViC1SAL"),

@@ -283,6 +283,7 @@ fn soap(
             ),
         );
     }
+    check_wsdl_children(operation, &mut record.violations);
     let now = Instant::now();
     match operation.name.as_str() {
         "deploy" => deploy(state, scenario, operation, record, now),
@@ -383,6 +384,24 @@ fn soap(
                 respond::fault("INVALID_OPERATION", "unknown operation"),
             )
         }
+    }
+}
+
+/// Notes (never refuses) an operation whose children are not the WSDL's, in the WSDL's order.
+fn check_wsdl_children(operation: &Element, violations: &mut Vec<String>) {
+    let expected: &[&str] = match operation.name.as_str() {
+        "deploy" => &["ZipFile", "DeployOptions"],
+        "checkDeployStatus" => &["asyncProcessId", "includeDetails"],
+        "cancelDeploy" => &["String"],
+        "deployRecentValidation" => &["validationId"],
+        _ => return,
+    };
+    let got: Vec<&str> = operation.children.iter().map(|c| c.name.as_str()).collect();
+    if got != expected {
+        violations.push(format!(
+            "<{}> children {got:?}, the WSDL says {expected:?}",
+            operation.name
+        ));
     }
 }
 
