@@ -7,20 +7,23 @@
 //! the session, and a zip whose files match its package.xml, and that exactly one `deploy()`
 //! was made. Jobs run on real time, scaled down by the scenario's durations.
 
+mod deploy;
 pub mod http;
 pub mod job;
 pub mod respond;
+mod scenario;
+mod zipcheck;
+
+pub use scenario::{Ending, Injected, Scenario};
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
-use base64::Engine;
 use portal_disable::metadata::xml::{self, Element};
 
 use http::{Request, Response, Server};
-use job::{Component, Coverage, Job, TestMethod};
+use job::Job;
 
 /// The access token the simulator accepts.
 pub const TOKEN: &str = "00D000000000001!AQ.simulated-session-token";
@@ -38,69 +41,6 @@ pub const WSDL_ORDER: [&str; 10] = [
     "singlePackage",
     "testLevel",
 ];
-
-/// How a deploy ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// Every component deploys, every test passes, coverage is good.
-    Success,
-    /// The first non-test class fails to compile at 4:5.
-    CompileFailure,
-    /// The first test method fails.
-    TestFailure,
-    /// Tests pass but the org-wide coverage is 68 %: only `codeCoverageWarnings`.
-    CoverageFailure,
-    /// One class fails to compile, the rest deploy (needs rollbackOnError=false).
-    Partial,
-}
-
-/// A failure the simulator injects into the next status polls, in order.
-#[derive(Debug, Clone)]
-pub enum Injected {
-    /// An HTML error page with this status (a proxy's 502/503).
-    Html(u16),
-    /// A SOAP fault with this code.
-    Fault(&'static str),
-}
-
-/// What the org does in one test.
-#[derive(Debug, Clone)]
-pub struct Scenario {
-    pub ending: Ending,
-    pub pending: Duration,
-    pub running: Duration,
-    /// A `Finalizing` status between InProgress and the end.
-    pub finalizing: Duration,
-    /// How long Canceling lasts.
-    pub canceling: Duration,
-    /// `deploy()` answers this fault instead of a job.
-    pub deploy_fault: Option<(&'static str, &'static str)>,
-    /// `deploy()` creates the job but answers an HTML error page with this status (a proxy
-    /// timing out after the org took the zip).
-    pub deploy_lost: Option<u16>,
-    pub poll_failures: Vec<Injected>,
-    /// The newest API version the org reports.
-    pub org_version: &'static str,
-    /// Refresh token accepted by the OAuth endpoint.
-    pub refresh_token: &'static str,
-}
-
-impl Default for Scenario {
-    fn default() -> Self {
-        Scenario {
-            ending: Ending::Success,
-            pending: Duration::from_millis(60),
-            running: Duration::from_millis(240),
-            finalizing: Duration::ZERO,
-            canceling: Duration::from_millis(100),
-            deploy_fault: None,
-            deploy_lost: None,
-            poll_failures: Vec::new(),
-            org_version: "68.0",
-            refresh_token: "5Aep-simulated-refresh",
-        }
-    }
-}
 
 /// One request the simulator received.
 #[derive(Debug, Clone)]
@@ -286,7 +226,7 @@ fn soap(
     check_wsdl_children(operation, &mut record.violations);
     let now = Instant::now();
     match operation.name.as_str() {
-        "deploy" => deploy(state, scenario, operation, record, now),
+        "deploy" => deploy::deploy(state, scenario, operation, record, now),
         "checkDeployStatus" => {
             let id = operation
                 .text_of("asyncProcessId")
@@ -408,285 +348,4 @@ fn check_wsdl_children(operation: &Element, violations: &mut Vec<String>) {
 fn new_id(state: &mut State) -> String {
     state.next_id += 1;
     format!("0Af3D00001S{:07}", state.next_id)
-}
-
-fn boolean(value: Option<&str>) -> bool {
-    value.is_some_and(|v| matches!(v.trim(), "true" | "True" | "TRUE" | "1"))
-}
-
-fn deploy(
-    state: &mut State,
-    scenario: &Scenario,
-    operation: &Element,
-    record: &mut Recorded,
-    now: Instant,
-) -> Response {
-    let options = operation
-        .child("DeployOptions")
-        .cloned()
-        .unwrap_or_default();
-    record.options = options
-        .children
-        .iter()
-        .map(|c| (c.name.clone(), c.text.trim().to_string()))
-        .collect();
-    // Accept any order, but note when the known elements are out of WSDL order.
-    let ranks: Vec<usize> = options
-        .children
-        .iter()
-        .filter_map(|c| WSDL_ORDER.iter().position(|n| *n == c.name))
-        .collect();
-    if ranks.windows(2).any(|w| w[0] > w[1]) {
-        record.violations.push(format!(
-            "DeployOptions not in WSDL order: {:?}",
-            options
-                .children
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-        ));
-    }
-    if let Some((code, message)) = scenario.deploy_fault {
-        return Response::xml(500, respond::fault(code, message));
-    }
-    let get = |name: &str| options.text_of(name);
-    let single_package = boolean(get("singlePackage"));
-    let run_tests: Vec<String> = options
-        .all("runTests")
-        .map(|t| t.text.trim().to_string())
-        .collect();
-    let test_level = get("testLevel")
-        .map(str::trim)
-        .unwrap_or("NoTestRun")
-        .to_string();
-
-    let zip_text: String = operation
-        .text_of("ZipFile")
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let zip = match base64::engine::general_purpose::STANDARD.decode(zip_text.as_bytes()) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            record
-                .violations
-                .push(format!("ZipFile is not base64: {e}"));
-            Vec::new()
-        }
-    };
-    let contents = read_zip(&zip, single_package, &mut record.violations);
-
-    let id = new_id(state);
-    let mut job = Job {
-        id: id.clone(),
-        check_only: boolean(get("checkOnly")),
-        ignore_warnings: boolean(get("ignoreWarnings")),
-        // Missing booleans are false, except rollbackOnError, which production forces.
-        rollback_on_error: get("rollbackOnError").is_none_or(|v| boolean(Some(v))),
-        created: now,
-        created_date: job::timestamp(SystemTime::now()),
-        folder: contents.folder.clone(),
-        no_package_xml: !contents.has_package_xml,
-        components: Vec::new(),
-        tests: Vec::new(),
-        run_tests: test_level != "NoTestRun",
-        coverage: Vec::new(),
-        coverage_warnings: Vec::new(),
-        final_status: "Succeeded",
-        pending: scenario.pending,
-        running: scenario.running,
-        finalizing: scenario.finalizing,
-        cancel_requested: None,
-        canceling: scenario.canceling,
-    };
-    if job.no_package_xml {
-        job.final_status = "Failed";
-        state.jobs.insert(id.clone(), job);
-        return Response::xml(200, respond::deploy_response(&id));
-    }
-    for class in &contents.classes {
-        let mut failure = None;
-        if !contents.files.contains(&format!("classes/{class}.cls")) {
-            failure = Some((
-                0,
-                0,
-                format!(
-                    "An object '{class}' of type ApexClass was named in package.xml, but was not found in zipped directory"
-                ),
-            ));
-        } else if !contents
-            .files
-            .contains(&format!("classes/{class}.cls-meta.xml"))
-        {
-            failure = Some((
-                0,
-                0,
-                format!("Apex class '{class}' has no meta file classes/{class}.cls-meta.xml"),
-            ));
-        }
-        job.components.push(Component {
-            kind: "ApexClass".into(),
-            name: class.clone(),
-            file: format!("classes/{class}.cls"),
-            failure,
-        });
-    }
-    let is_test = |name: &str| name.ends_with("Test") || name.ends_with("Tests");
-    let test_classes: Vec<String> = match test_level.as_str() {
-        "RunSpecifiedTests" => run_tests.clone(),
-        "RunLocalTests" | "RunAllTestsInOrg" => contents
-            .classes
-            .iter()
-            .filter(|c| is_test(c))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    for class in &test_classes {
-        for method in ["testDisablePositive", "testDisableNegativeSelf"] {
-            job.tests.push(TestMethod {
-                class: class.clone(),
-                method: method.into(),
-                failure: None,
-                time: 42.0,
-            });
-        }
-    }
-    for class in contents.classes.iter().filter(|c| !is_test(c)) {
-        job.coverage.push(Coverage {
-            name: class.clone(),
-            kind: "Class",
-            locations: 40,
-            uncovered: vec![12, 30],
-        });
-    }
-    let first_class = contents.classes.iter().position(|c| !is_test(c));
-    match scenario.ending {
-        Ending::Success => {}
-        Ending::CompileFailure | Ending::Partial => {
-            if let Some(i) = first_class {
-                job.components[i].failure = Some((4, 5, "Missing ';' at '}'".into()));
-            }
-        }
-        Ending::TestFailure => {
-            if let Some(t) = job.tests.first_mut() {
-                t.failure = Some((
-                    "System.AssertException: Assertion Failed: Expected: DISABLED, Actual: FAILED"
-                        .into(),
-                    format!("Class.{}.{}: line 7, column 1", t.class, t.method),
-                ));
-            }
-        }
-        Ending::CoverageFailure => {
-            for c in &mut job.coverage {
-                c.uncovered = (1..=13).map(|l| l * 3).collect();
-            }
-            job.coverage_warnings.push("Average test coverage across all Apex Classes and Triggers is 68%, at least 75% test coverage is required.".into());
-        }
-    }
-    let component_failed = job.components.iter().any(|c| c.failure.is_some());
-    let test_failed = job.tests.iter().any(|t| t.failure.is_some()) && job.run_tests;
-    let coverage_failed =
-        !job.coverage_warnings.is_empty() && job.run_tests && !job.tests.is_empty();
-    job.final_status = if component_failed
-        && !job.rollback_on_error
-        && job.components.iter().any(|c| c.failure.is_none())
-    {
-        "SucceededPartial"
-    } else if component_failed || test_failed || coverage_failed {
-        "Failed"
-    } else {
-        "Succeeded"
-    };
-    state.jobs.insert(id.clone(), job);
-    if let Some(status) = scenario.deploy_lost {
-        return Response::html(
-            status,
-            "<html><body><h1>504 Gateway Time-out</h1></body></html>",
-        );
-    }
-    Response::xml(200, respond::deploy_response(&id))
-}
-
-/// What a deploy zip held.
-#[derive(Debug, Default)]
-struct ZipContents {
-    has_package_xml: bool,
-    /// "" for singlePackage, else "folder/".
-    folder: String,
-    /// Files relative to the package root.
-    files: Vec<String>,
-    /// ApexClass members of package.xml.
-    classes: Vec<String>,
-}
-
-/// Reads the zip and checks it against its package.xml: every listed member present, every
-/// class with its meta file, nothing unlisted.
-fn read_zip(bytes: &[u8], single_package: bool, violations: &mut Vec<String>) -> ZipContents {
-    let mut contents = ZipContents::default();
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        violations.push("ZipFile is not a zip".into());
-        return contents;
-    };
-    let names: Vec<String> = archive
-        .file_names()
-        .filter_map(|n| n.ok().map(|n| n.into_owned()))
-        .collect();
-    let manifest = if single_package {
-        names.iter().find(|n| *n == "package.xml").cloned()
-    } else {
-        names
-            .iter()
-            .find(|n| n.matches('/').count() == 1 && n.ends_with("/package.xml"))
-            .cloned()
-    };
-    let Some(manifest) = manifest else {
-        violations.push(format!(
-            "no package.xml where singlePackage={single_package} expects it: {names:?}"
-        ));
-        return contents;
-    };
-    contents.has_package_xml = true;
-    contents.folder = manifest.trim_end_matches("package.xml").to_string();
-    let mut text = String::new();
-    if let Ok(mut file) = archive.by_name(&manifest) {
-        let _ = file.read_to_string(&mut text);
-    }
-    let package = xml::parse(&text).unwrap_or_default();
-    let mut listed: Vec<String> = Vec::new();
-    for types in package.all("types") {
-        let kind = types.text_of("name").unwrap_or("").trim().to_string();
-        for member in types.all("members") {
-            let member = member.text.trim().to_string();
-            if kind == "ApexClass" {
-                contents.classes.push(member.clone());
-                listed.push(format!("classes/{member}.cls"));
-                listed.push(format!("classes/{member}.cls-meta.xml"));
-            } else if kind == "ApexTrigger" {
-                listed.push(format!("triggers/{member}.trigger"));
-                listed.push(format!("triggers/{member}.trigger-meta.xml"));
-            } else {
-                violations.push(format!("the simulator does not model type `{kind}`"));
-            }
-        }
-    }
-    contents.files = names
-        .iter()
-        .filter(|n| !n.ends_with('/'))
-        .filter_map(|n| n.strip_prefix(contents.folder.as_str()).map(str::to_string))
-        .filter(|n| n != "package.xml")
-        .collect();
-    for file in &listed {
-        if !contents.files.contains(file) {
-            violations.push(format!("package.xml lists `{file}` but the zip lacks it"));
-        }
-    }
-    for file in &contents.files {
-        if !listed.contains(file) {
-            violations.push(format!(
-                "the zip holds `{file}`, which package.xml does not list"
-            ));
-        }
-    }
-    contents
 }
