@@ -59,6 +59,13 @@ impl Progress {
     }
 }
 
+impl Drop for Progress {
+    /// An error ends a command early: clear the bar so the error line stands alone.
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 /// `InProgress: components 2/3, tests 0/5 (PortalUserDisablerTest)`.
 fn summary(r: &DeployResult) -> String {
     let mut text = format!(
