@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::metadata::envelope::TestLevel;
 use crate::settings::{EntryPoint, Mode, Sharing};
 
 /// Generate, package and deploy the Apex that disables or deactivates Salesforce Experience
@@ -36,6 +37,25 @@ pub enum Command {
     /// against the Metadata API's limits before it is written: 10,000 files (package.xml
     /// included), 600 MB uncompressed, 39 MB compressed.
     Package(PackageArgs),
+
+    /// Deploy to an org with the Metadata API, follow the job and report components, tests
+    /// and coverage.
+    ///
+    /// Credentials come from the environment: SF_ACCESS_TOKEN and SF_ORG_INSTANCE_URL.
+    /// Exit codes: 0 succeeded, 1 failed or canceled, 2 bad input, 68 succeeded partially,
+    /// 69 still running when --wait ran out (the job id is printed; `report` resumes).
+    Deploy(DeployArgs),
+
+    /// Show a deploy job, and with --wait follow it to its end. Needs only the job id and
+    /// credentials.
+    Report(ReportArgs),
+
+    /// Cancel a running deploy job and wait until it is canceled.
+    Cancel(CancelArgs),
+
+    /// Deploy a recent successful validation (`deploy --check-only` with tests) without
+    /// running the tests again.
+    QuickDeploy(QuickDeployArgs),
 }
 
 /// Options of `generate`.
@@ -68,7 +88,7 @@ pub struct SettingsArgs {
 
 /// What to render; each flag overrides portal-disable.toml. Shared by `generate` and
 /// `package`, whose `--output-dir` means different things.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct RenderArgs {
     /// Config file to read instead of ./portal-disable.toml.
     #[arg(long, value_name = "PATH")]
@@ -214,6 +234,158 @@ fn strip_value_names(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// What to deploy: one of these, or the generated sources when none is given.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct DeploySource {
+    /// SFDX source folder to package and deploy, repeatable [default: the generated sources].
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Vec<PathBuf>,
+
+    /// Folder in Metadata API format (package.xml at its root) to zip and deploy.
+    #[arg(long, value_name = "DIR")]
+    pub metadata_dir: Option<PathBuf>,
+
+    /// Deploy zip to send as it is (package.xml at its root, or in one top-level folder).
+    #[arg(long, value_name = "FILE")]
+    pub zip: Option<PathBuf>,
+}
+
+/// Options of `deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub source: DeploySource,
+
+    /// Which Apex tests the org runs [default: RunSpecifiedTests with the generated test
+    /// class for the generated sources; RunSpecifiedTests when --tests is given; else the
+    /// org's default].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub test_level: Option<TestLevel>,
+
+    /// Test class to run with RunSpecifiedTests; repeat the flag for several.
+    #[arg(long = "tests", value_name = "CLASS")]
+    pub tests: Vec<String>,
+
+    /// Validate only: run the deploy and its tests, save nothing. Quick-deploy it later.
+    #[arg(long, visible_alias = "dry-run")]
+    pub check_only: bool,
+
+    /// Warnings do not fail the deploy.
+    #[arg(long)]
+    pub ignore_warnings: bool,
+
+    /// Keep the components that deployed when others fail (rollbackOnError=false, which can
+    /// end SucceededPartial). Production orgs refuse it.
+    #[arg(long)]
+    pub ignore_errors: bool,
+
+    /// Print the job id and exit 0 without waiting; follow it with `report JOB_ID --wait`.
+    #[arg(long = "async", conflicts_with = "wait")]
+    pub run_async: bool,
+
+    /// Minutes to follow the job before exiting 69 with its id (it keeps running).
+    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
+    pub wait: u64,
+
+    /// On Ctrl-C (or SIGTERM) cancel the deploy before exiting 130 [default: leave it running
+    /// and print its id].
+    #[arg(long)]
+    pub cancel_on_interrupt: bool,
+
+    /// Metadata API version to call [default: the zip's package.xml version, else the org's
+    /// newest].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How a deploy command reports.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Print one JSON document on stdout: {"status": <exit code>, "result" | "error": ...}.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write the Apex test results as JUnit XML to this file.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+
+    /// Show test failures as they appear and every deployed component in the report.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The deploy job id (0Af..., 15 or 18 characters).
+    pub job_id: String,
+
+    /// Minutes to follow the job until it is done [default: 0, report its state now].
+    #[arg(long, value_name = "MINUTES", default_value_t = 0, value_parser = wait_minutes())]
+    pub wait: u64,
+
+    /// Metadata API version to call [default: the org's newest].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Options of `cancel`.
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The deploy job id (0Af..., 15 or 18 characters).
+    pub job_id: String,
+
+    /// Minutes to wait for the job to be canceled.
+    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
+    pub wait: u64,
+
+    /// Metadata API version to call [default: the org's newest].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Options of `quick-deploy`.
+#[derive(Debug, Args)]
+pub struct QuickDeployArgs {
+    /// The id of a successful validation (`deploy --check-only`) from the last 10 days.
+    pub validation_id: String,
+
+    /// Print the new job id and exit 0 without waiting.
+    #[arg(long = "async", conflicts_with = "wait")]
+    pub run_async: bool,
+
+    /// On Ctrl-C (or SIGTERM) cancel the new deploy before exiting 130.
+    #[arg(long)]
+    pub cancel_on_interrupt: bool,
+
+    /// Minutes to follow the new job before exiting 69 with its id.
+    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
+    pub wait: u64,
+
+    /// Metadata API version to call [default: the org's newest].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `--wait`: whole minutes up to a week (job ids outlive that only by days, and the deadline
+/// must stay a representable instant).
+fn wait_minutes() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=7 * 24 * 60)
 }
 
 #[cfg(test)]

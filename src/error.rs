@@ -27,6 +27,28 @@ pub enum Error {
         #[source]
         source: askama::Error,
     },
+    /// The org answered a call with a SOAP fault. Exit 1.
+    #[error("{operation} failed: {code}: {message}")]
+    Fault {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
+    /// Something failed after the org accepted a deploy job: the job may still be running, so
+    /// the message names it and how to look at it. Exit code and name are the cause's.
+    #[error(
+        "{source} (job {job_id} may still be running: `portal-disable report {job_id}` shows it)"
+    )]
+    Job { job_id: String, source: Box<Error> },
+    /// The user pressed Ctrl-C (or CI sent SIGTERM) while a job was followed. Exit 130.
+    #[error("interrupted{}", if *canceled { "; cancel requested" } else { "" })]
+    Interrupted { canceled: bool },
+    /// The org could not be reached or answered something we cannot read. Exit 1.
+    #[error("{operation} failed: {message}")]
+    Remote {
+        operation: &'static str,
+        message: String,
+    },
 }
 
 impl Error {
@@ -34,17 +56,27 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
-            Error::Io { .. } | Error::Render { .. } => 1,
+            Error::Job { source, .. } => source.exit_code(),
+            Error::Interrupted { .. } => 130,
+            Error::Io { .. }
+            | Error::Render { .. }
+            | Error::Fault { .. }
+            | Error::Remote { .. } => 1,
         }
     }
 
     /// The error's name in `--json` output (`{"status":2,"error":{"name":"InputError",...}}`),
     /// stable so CI scripts can branch on it.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             Error::Input(_) => "InputError",
             Error::Io { .. } => "IoError",
             Error::Render { .. } => "RenderError",
+            // A SOAP fault is named by its code (`INVALID_SESSION_ID`), as Salesforce names it.
+            Error::Fault { code, .. } => code,
+            Error::Remote { .. } => "RemoteError",
+            Error::Job { source, .. } => source.name(),
+            Error::Interrupted { .. } => "Interrupted",
         }
     }
 

@@ -2,18 +2,24 @@
 //! Salesforce Experience Cloud users linked to Contacts.
 //!
 //! Data flows one way: settings (`config`, `settings`) -> rendered files (`apex`) -> files on
-//! disk (`generate`), or -> components (`source`) -> a deploy zip (`package`). Leaves
-//! (`apex_names`, `api_version`, `error`) import nothing of ours.
+//! disk (`generate`), or -> components (`source`) -> a deploy zip (`package`) -> `metadata`
+//! (the Metadata API client, with `auth` for the session) -> `report`. Leaves (`apex_names`,
+//! `api_version`, `error`, `interrupt`, `secret`) import nothing of ours.
 
 pub mod apex;
 pub mod apex_names;
 pub mod api_version;
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod interrupt;
+pub mod metadata;
 pub mod package;
+pub mod report;
+pub mod secret;
 pub mod settings;
 pub mod sfdx_project;
 pub mod source;
@@ -29,6 +35,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Generate(args) => commands::generate::run(&root, args),
         Command::Package(args) => commands::package::run(&root, args),
+        Command::Deploy(args) => commands::deploy::run(&root, args),
+        Command::Report(args) => commands::job::report(args),
+        Command::Cancel(args) => commands::job::cancel(args),
+        Command::QuickDeploy(args) => commands::job::quick_deploy(args),
     }
 }
 

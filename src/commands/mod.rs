@@ -1,4 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into work and an exit code.
 
+pub mod deploy;
 pub mod generate;
+pub mod job;
+pub mod org;
 pub mod package;

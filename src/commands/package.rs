@@ -8,13 +8,12 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::apex;
 use crate::cli::PackageArgs;
 use crate::commands::generate::load_render_settings;
 use crate::error::{Error, Result};
 use crate::package::limits::{self, thousands};
 use crate::package::{folder, layout, manifest, zip};
-use crate::source::{self, ComponentType};
+use crate::source::ComponentType;
 
 /// The zip written when neither --output nor --output-dir is given.
 const DEFAULT_OUTPUT: &str = "deploy.zip";
@@ -55,12 +54,7 @@ fn package(root: &Path, args: &PackageArgs) -> Result<Report> {
         check_zip_root(name)?;
     }
     let settings = load_render_settings(root, &args.render, None)?;
-    let components = if args.source_dir.is_empty() {
-        let files = apex::render(&settings)?;
-        source::from_rendered(&files, &settings.output_dir)?
-    } else {
-        source::from_dirs(root, &args.source_dir)?
-    };
+    let components = crate::package::components(root, &settings, &args.source_dir)?;
     let manifest = manifest::render(&components, settings.api_version)?;
     let entries = layout::entries(&components, manifest)?;
     let uncompressed: u64 = entries.iter().map(|e| e.size).sum();

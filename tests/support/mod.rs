@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod cli;
+pub mod simulator;
+
 use std::path::Path;
 
 use clap::Parser;

@@ -1,0 +1,83 @@
+//! Which org URLs we will talk to: HTTPS anywhere, plain HTTP only on loopback.
+//!
+//! A token sent over plain HTTP can be read by anyone on the path, so `http://` is refused for
+//! every host except the loopback ones (127.0.0.0/8, `::1`, `localhost`) that local simulators
+//! use. The check runs before any request, so a mistyped URL never carries the token anywhere.
+
+use std::net::IpAddr;
+
+use url::{Host, Url};
+
+use crate::error::{Error, Result};
+
+/// Parses and checks an org instance URL named by `source` (the variable it came from).
+pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
+    let trimmed = text.trim();
+    let url = Url::parse(trimmed).map_err(|e| {
+        Error::Input(format!(
+            "{source} `{trimmed}` is not a URL ({e}); use the org's https:// address, e.g. https://mycompany.my.salesforce.com"
+        ))
+    })?;
+    check_scheme(&url, source)?;
+    if url.host().is_none() {
+        return Err(Error::Input(format!("{source} `{trimmed}` has no host")));
+    }
+    Ok(url)
+}
+
+/// Refuses anything but https, or http to a loopback host.
+pub fn check_scheme(url: &Url, source: &str) -> Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(Error::Input(format!(
+            "{source} `{url}` uses plain http, which would send the access token unencrypted; use https:// (plain http is accepted only for loopback hosts)"
+        ))),
+        other => Err(Error::Input(format!(
+            "{source} `{url}` has scheme `{other}`; use https://"
+        ))),
+    }
+}
+
+/// True for 127.0.0.0/8, `::1` and `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_anywhere_http_only_on_loopback() {
+        for ok in [
+            "https://acme.my.salesforce.com",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000",
+            "http://localhost:1234",
+            "http://LOCALHOST",
+        ] {
+            assert!(
+                parse_instance_url(ok, "SF_ORG_INSTANCE_URL").is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "http://acme.my.salesforce.com",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "ftp://127.0.0.1",
+            "acme.my.salesforce.com",
+            "",
+        ] {
+            let err = parse_instance_url(bad, "SF_ORG_INSTANCE_URL");
+            assert!(matches!(err, Err(Error::Input(_))), "{bad}: {err:?}");
+        }
+    }
+}

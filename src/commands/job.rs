@@ -1,0 +1,178 @@
+//! `report`, `cancel` and `quick-deploy`: commands on an existing job, stateless (the job id
+//! and credentials are all they need, so they work from any CI step or machine).
+
+use std::cell::RefCell;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crate::auth::Credentials;
+use crate::cli::{CancelArgs, QuickDeployArgs, ReportArgs};
+use crate::commands::org::{self, Output};
+use crate::error::{Error, Result};
+use crate::interrupt;
+use crate::metadata::model::Outcome;
+use crate::metadata::schedule::Schedule;
+use crate::metadata::watch::Watch;
+use crate::report::progress::Progress;
+
+/// `report JOB_ID [--wait M]`.
+pub fn report(args: &ReportArgs) -> Result<ExitCode> {
+    let output = Output {
+        args: args.output.clone(),
+    };
+    let job_id = RefCell::new(None);
+    output.guard(&job_id, Some(&args.job_id), || {
+        org::check_job_id(&args.job_id, "job id")?;
+        let credentials = Credentials::from_process_env()?;
+        interrupt::install();
+        let mut progress = Progress::new(false);
+        let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
+            progress.line(l)
+        })?;
+        let result = if args.wait == 0 {
+            client
+                .check_status(&args.job_id, true)
+                .map_err(|e| org::call_error(e, "checkDeployStatus", &credentials))?
+        } else {
+            let schedule = Schedule::from_env();
+            Watch {
+                client: &mut client,
+                credentials: &credentials,
+                schedule,
+                started: Instant::now(),
+                wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
+                verbose: args.output.verbose,
+                poll_first: true,
+            }
+            .follow(&args.job_id, &mut progress)?
+        };
+        progress.finish();
+        output.finish(&result, result.outcome().exit_code(), None, None)
+    })
+}
+
+/// `cancel JOB_ID`: exit 0 once the job is Canceled, 1 when it ended otherwise (too late to
+/// cancel), 69 while still Canceling when --wait runs out.
+pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
+    let output = Output {
+        args: args.output.clone(),
+    };
+    let job_id = RefCell::new(None);
+    output.guard(&job_id, Some(&args.job_id), || {
+        org::check_job_id(&args.job_id, "job id")?;
+        let credentials = Credentials::from_process_env()?;
+        interrupt::install();
+        let mut progress = Progress::new(false);
+        let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
+            progress.line(l)
+        })?;
+        let answer = client.cancel(&args.job_id).map_err(|e| match e {
+            crate::metadata::client::CallError::Fault(f) if f.code == "INVALID_ID_FIELD" => {
+                Error::Fault {
+                    operation: "cancelDeploy",
+                    code: f.code,
+                    message: format!(
+                        "{} (the job is already finished, or no deploy has this id)",
+                        f.message
+                    ),
+                }
+            }
+            other => org::call_error(other, "cancelDeploy", &credentials),
+        })?;
+        progress.line(&format!(
+            "Cancel requested for {}{}",
+            answer.id,
+            if answer.done {
+                ": canceled"
+            } else {
+                ": canceling"
+            }
+        ));
+        let schedule = Schedule::from_env();
+        let result = Watch {
+            client: &mut client,
+            credentials: &credentials,
+            schedule,
+            started: Instant::now(),
+            wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
+            verbose: false,
+            poll_first: true,
+        }
+        .follow(&answer.id, &mut progress)?;
+        progress.finish();
+        let code = match result.outcome() {
+            Outcome::Running => 69,
+            _ if result.status == "Canceled" => 0,
+            _ => 1,
+        };
+        output.finish(&result, code, None, None)
+    })
+}
+
+/// `quick-deploy VALIDATION_ID`.
+pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
+    let output = Output {
+        args: args.output.clone(),
+    };
+    let job_id = RefCell::new(None);
+    output.guard(&job_id, None, || {
+        org::check_job_id(&args.validation_id, "validation id")?;
+        let credentials = Credentials::from_process_env()?;
+        interrupt::install();
+        let mut progress = Progress::new(false);
+        let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
+            progress.line(l)
+        })?;
+        let started = Instant::now();
+        let id = client
+            .deploy_recent_validation(&args.validation_id)
+            .map_err(|e| match e {
+                crate::metadata::client::CallError::Fault(f) if f.code == "INVALID_ID_FIELD" => {
+                    Error::Fault {
+                        operation: "deployRecentValidation",
+                        code: f.code,
+                        message: format!(
+                            "{} (quick deploy needs a successful validation with tests from the last 10 days in this org)",
+                            f.message
+                        ),
+                    }
+                }
+                other => org::call_error(other, "deployRecentValidation", &credentials),
+            })?;
+        *job_id.borrow_mut() = Some(id.clone());
+        if args.run_async {
+            progress.finish();
+            return output.accepted(&id, "Queued", Some(&args.validation_id));
+        }
+        progress.line(&format!(
+            "Quick deploy job {id} of validation {}",
+            args.validation_id
+        ));
+        let schedule = Schedule::from_env();
+        let followed = Watch {
+            client: &mut client,
+            credentials: &credentials,
+            schedule,
+            started,
+            wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
+            verbose: args.output.verbose,
+            poll_first: false,
+        }
+        .follow(&id, &mut progress);
+        progress.finish();
+        let result = match followed {
+            Err(Error::Interrupted { .. }) => {
+                return Err(org::interrupted(&client, &id, args.cancel_on_interrupt, &|l| {
+                    eprintln!("{l}")
+                }));
+            }
+            other => other?,
+        };
+        output.finish(
+            &result,
+            result.outcome().exit_code(),
+            Some(started.elapsed()),
+            Some(&args.validation_id),
+        )
+    })
+}

@@ -1,0 +1,37 @@
+//! Ctrl-C (SIGINT, and SIGTERM as CI runners send it) during a deploy command.
+//!
+//! Killing the process would lose the one thing the user needs: the job id, since the deploy
+//! keeps running on the org. So the handler only raises a flag; the poll loop checks it
+//! between short sleeps and ends with [`crate::error::Error::Interrupted`] (exit 130), which
+//! the command reports with the job id (and, with `--cancel-on-interrupt`, cancels first).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the handler; a second call (or a failure to install) leaves the default
+/// behaviour, which still stops the process.
+pub fn install() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// True once the user asked to stop.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Sleeps `duration` in short slices; returns false as soon as an interrupt arrives.
+pub fn sleep(duration: Duration) -> bool {
+    let end = Instant::now() + duration;
+    loop {
+        if interrupted() {
+            return false;
+        }
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(50)));
+    }
+}

@@ -1,0 +1,151 @@
+//! When to poll: a pure function of the time since the deploy started.
+//!
+//! The interval is a fifth of the elapsed time, clamped to [1 s, 10 s]. The lag between the
+//! org finishing and us noticing stays near 20 % of the deploy's length, while the number of
+//! polls grows only logarithmically at first, then linearly at one per 10 s: a 20 s deploy
+//! takes about 12 polls, a 10-minute deploy about 70 (a fixed 1 s poller makes 600).
+//!
+//! `scale` stretches or shrinks every duration: 1.0 in real use; the test suite sets
+//! `PORTAL_DISABLE_TIME_SCALE` to run minutes of simulated deploy in a second.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+pub const MAX_INTERVAL: Duration = Duration::from_secs(10);
+
+/// The clock of a deploy command: the poll interval and every other wait, scaled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    pub scale: f64,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule { scale: 1.0 }
+    }
+}
+
+impl Schedule {
+    /// Reads the test-only scale from `PORTAL_DISABLE_TIME_SCALE` (a positive number).
+    pub fn from_env() -> Self {
+        let scale = std::env::var("PORTAL_DISABLE_TIME_SCALE")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .unwrap_or(1.0);
+        Schedule { scale }
+    }
+
+    /// The wait before the next poll, `elapsed` being real time since the deploy started.
+    pub fn interval(&self, elapsed: Duration) -> Duration {
+        let nominal = elapsed.as_secs_f64() / self.scale;
+        let seconds = (nominal / 5.0).clamp(MIN_INTERVAL.as_secs_f64(), MAX_INTERVAL.as_secs_f64());
+        Duration::from_secs_f64(seconds * self.scale)
+    }
+
+    /// A real duration for a nominal one (`--wait` minutes, retry pauses).
+    pub fn scaled(&self, nominal: Duration) -> Duration {
+        Duration::from_secs_f64(nominal.as_secs_f64() * self.scale)
+    }
+}
+
+/// How long ago a Salesforce timestamp (`2020-10-28T13:33:25.000Z`, or `+0000` as REST writes
+/// it) was, by the local clock; `None` when unreadable or in the future. Lets `report` pick up
+/// a job's poll interval where a deploy that has run for minutes left it.
+pub fn age(timestamp: &str, now: SystemTime) -> Option<Duration> {
+    let t = timestamp.trim();
+    let number = |range: std::ops::Range<usize>| t.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let zone = t.get(19..)?;
+    let zone = zone.strip_prefix('.').map_or(zone, |rest| {
+        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+    });
+    if !matches!(zone, "Z" | "+0000" | "+00:00") || !(1..=12).contains(&month) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    let then = UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).ok()?);
+    now.duration_since(then).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Poll times until the first poll at or after `length` seconds.
+    fn polls(length: f64) -> Vec<f64> {
+        let schedule = Schedule::default();
+        let mut t = 0.0;
+        let mut times = Vec::new();
+        while t < length {
+            t += schedule.interval(Duration::from_secs_f64(t)).as_secs_f64();
+            times.push(t);
+        }
+        times
+    }
+
+    #[test]
+    fn a_fifth_of_the_elapsed_time_between_1_and_10_seconds() {
+        let s = Schedule::default();
+        assert_eq!(s.interval(Duration::ZERO), MIN_INTERVAL);
+        assert_eq!(s.interval(Duration::from_secs(20)), Duration::from_secs(4));
+        assert_eq!(s.interval(Duration::from_secs(3600)), MAX_INTERVAL);
+    }
+
+    #[test]
+    fn a_20_second_deploy_takes_about_12_polls_with_under_4_seconds_lag() {
+        let times = polls(20.0);
+        assert!((11..=14).contains(&times.len()), "{times:?}");
+        let lag = times.last().copied().unwrap_or_default() - 20.0;
+        assert!(lag < 4.0, "{lag}");
+    }
+
+    #[test]
+    fn a_10_minute_deploy_takes_about_70_polls() {
+        let count = polls(600.0).len();
+        assert!((60..=80).contains(&count), "{count}");
+    }
+
+    #[test]
+    fn age_of_salesforce_timestamps() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_603_892_009); // 2020-10-28T13:33:29Z
+        assert_eq!(
+            age("2020-10-28T13:33:25.000Z", now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            age("2020-10-28T13:33:25.000+0000", now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            age("2020-10-28T13:33:25Z", now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(age("2020-10-28T13:33:30.000Z", now), None);
+        assert_eq!(age("2020-10-28 13:33:25", now), None);
+        assert_eq!(age("yesterday", now), None);
+    }
+
+    #[test]
+    fn scale_shrinks_every_wait() {
+        let s = Schedule { scale: 0.01 };
+        assert_eq!(s.interval(Duration::ZERO), Duration::from_millis(10));
+        assert_eq!(
+            s.interval(Duration::from_millis(200)),
+            Duration::from_millis(40)
+        );
+        assert_eq!(
+            s.scaled(Duration::from_secs(60)),
+            Duration::from_millis(600)
+        );
+    }
+}

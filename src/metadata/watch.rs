@@ -1,0 +1,187 @@
+//! Following a deploy job to its end (or to the end of `--wait`).
+//!
+//! Polls `checkDeployStatus` without details on the [`Schedule`], reports every answer to an
+//! observer (the progress display), and fetches the details once, when `done` is true. `done`
+//! decides, never the status name: Salesforce adds statuses (Finalizing...) over time.
+//! Transient failures are polled through, up to [`MAX_CONSECUTIVE_ERRORS`] in a row; an
+//! `INVALID_SESSION_ID` gets one re-login when the credential source can do it.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use super::client::{CallError, Client};
+use super::model::{DeployResult, RunTestFailure};
+use super::schedule::{Schedule, age};
+use crate::auth::Credentials;
+use crate::error::{Error, Result};
+use crate::interrupt;
+
+/// Consecutive failed polls tolerated before giving up.
+pub const MAX_CONSECUTIVE_ERRORS: u32 = 30;
+
+/// What the poll loop tells the display.
+pub trait Observer {
+    /// A status answer (without details, except the last one).
+    fn status(&mut self, result: &DeployResult);
+    /// Test failures that appeared since the last call (with `--verbose` only).
+    fn new_test_failures(&mut self, failures: &[RunTestFailure]);
+    /// A poll failed and will be retried.
+    fn retrying(&mut self, problem: &str);
+}
+
+/// How to follow a job.
+pub struct Watch<'a> {
+    pub client: &'a mut Client,
+    pub credentials: &'a Credentials,
+    pub schedule: Schedule,
+    /// The moment the deploy started (for the poll interval).
+    pub started: Instant,
+    /// How long to wait at most; zero checks once.
+    pub wait: Duration,
+    /// Fetch details while tests run to show failures as they appear.
+    pub verbose: bool,
+    /// Poll once at once instead of after the first interval, and take the job's own age
+    /// (from its createdDate) as the elapsed time: for `report` and `cancel`, which join a
+    /// job that may have run for a while.
+    pub poll_first: bool,
+}
+
+impl Watch<'_> {
+    /// Polls until `done` (then returns the result with details) or until the wait runs out
+    /// (then returns the last result, not done).
+    pub fn follow(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
+        let deadline = Instant::now() + self.wait;
+        let mut first = true;
+        let mut errors = 0u32;
+        let mut relogged = false;
+        let mut failures_seen = 0usize;
+        loop {
+            if !(first && self.poll_first) {
+                let pause = self.schedule.interval(self.started.elapsed());
+                let now = Instant::now();
+                if !first && now >= deadline {
+                    return self.last(id);
+                }
+                // Never sleep past the deadline: the last poll happens at it.
+                let slept = interrupt::sleep(
+                    pause
+                        .min(deadline.saturating_duration_since(now))
+                        .max(Duration::from_millis(1)),
+                );
+                if !slept {
+                    return Err(Error::Interrupted { canceled: false });
+                }
+            }
+            first = false;
+            match self.client.check_status(id, false) {
+                Ok(result) => {
+                    errors = 0;
+                    if self.poll_first {
+                        self.anchor(&result);
+                    }
+                    observer.status(&result);
+                    if result.done {
+                        return self.details(id);
+                    }
+                    if self.verbose
+                        && result.number_test_errors as usize > failures_seen
+                        && let Ok(detailed) = self.client.check_status(id, true)
+                    {
+                        let failures = detailed
+                            .test_result()
+                            .map(|t| t.failures.as_slice())
+                            .unwrap_or_default();
+                        if failures.len() > failures_seen {
+                            observer.new_test_failures(&failures[failures_seen..]);
+                            failures_seen = failures.len();
+                        }
+                    }
+                    if Instant::now() >= deadline {
+                        return Ok(result);
+                    }
+                }
+                Err(e) => {
+                    self.handle(e, &mut errors, &mut relogged, observer)?;
+                    if Instant::now() >= deadline {
+                        return self.last(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves the start of the schedule back to the job's creation. Both are real time (the
+    /// org's clock against ours: a skew of seconds only shifts an interval clamped to 1-10 s).
+    fn anchor(&mut self, result: &DeployResult) {
+        let age = result
+            .created_date
+            .as_deref()
+            .and_then(|date| age(date, SystemTime::now()));
+        if let Some(started) = age.and_then(|age| Instant::now().checked_sub(age)) {
+            self.started = self.started.min(started);
+        }
+    }
+
+    /// One more status check when the wait ran out between polls.
+    fn last(&mut self, id: &str) -> Result<DeployResult> {
+        self.client
+            .check_status(id, false)
+            .map_err(|e| e.into_error("checkDeployStatus"))
+    }
+
+    /// Fetches the finished job's details, polling through transient failures.
+    fn details(&mut self, id: &str) -> Result<DeployResult> {
+        let mut errors = 0u32;
+        let mut relogged = false;
+        loop {
+            match self.client.check_status(id, true) {
+                Ok(result) => return Ok(result),
+                Err(e) => {
+                    self.handle(e, &mut errors, &mut relogged, &mut NoObserver)?;
+                    if !interrupt::sleep(self.schedule.scaled(Duration::from_secs(1))) {
+                        return Err(Error::Interrupted { canceled: false });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decides what a failed poll means: retry (Ok) or stop (Err).
+    fn handle(
+        &mut self,
+        error: CallError,
+        errors: &mut u32,
+        relogged: &mut bool,
+        observer: &mut dyn Observer,
+    ) -> Result<()> {
+        if let CallError::Fault(fault) = &error
+            && fault.is_invalid_session()
+        {
+            if !*relogged && let Some(session) = self.credentials.relogin() {
+                *relogged = true;
+                self.client.set_session(session?)?;
+                observer.retrying("the session expired; logged in again");
+                return Ok(());
+            }
+            return Err(Error::Fault {
+                operation: "checkDeployStatus",
+                code: fault.code.clone(),
+                message: format!("{} ({})", fault.message, self.credentials.expired_hint()),
+            });
+        }
+        if error.is_transient() && *errors < MAX_CONSECUTIVE_ERRORS {
+            *errors += 1;
+            observer.retrying(&format!("{error}; polling again"));
+            return Ok(());
+        }
+        Err(error.into_error("checkDeployStatus"))
+    }
+}
+
+/// Discards everything.
+pub struct NoObserver;
+
+impl Observer for NoObserver {
+    fn status(&mut self, _: &DeployResult) {}
+    fn new_test_failures(&mut self, _: &[RunTestFailure]) {}
+    fn retrying(&mut self, _: &str) {}
+}

@@ -1,0 +1,351 @@
+//! A local Metadata API + OAuth simulator, started by the tests on a free loopback port.
+//!
+//! Lenient in what it reads (any prefix or default namespace, DeployOptions in any order,
+//! missing booleans, `True`/`False`, unknown elements, `cancelDeploy`'s child under any name)
+//! and strict in what it writes (see `respond.rs`). It checks what it receives and records
+//! every request with what it found, so tests can assert that our client sends the WSDL order,
+//! the session, and a zip whose files match its package.xml, and that exactly one `deploy()`
+//! was made. Jobs run on real time, scaled down by the scenario's durations.
+
+mod deploy;
+pub mod http;
+pub mod job;
+pub mod respond;
+mod scenario;
+mod zipcheck;
+
+pub use scenario::{Ending, Injected, Scenario};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use portal_disable::metadata::xml::{self, Element};
+
+use http::{Request, Response, Server};
+use job::Job;
+
+/// The access token the simulator accepts.
+pub const TOKEN: &str = "00D000000000001!AQ.simulated-session-token";
+
+/// DeployOptions elements in WSDL sequence order.
+pub const WSDL_ORDER: [&str; 10] = [
+    "allowMissingFiles",
+    "autoUpdatePackage",
+    "checkOnly",
+    "ignoreWarnings",
+    "performRetrieve",
+    "purgeOnDelete",
+    "rollbackOnError",
+    "runTests",
+    "singlePackage",
+    "testLevel",
+];
+
+/// One request the simulator received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    /// The SOAP operation (first Body child's local name), or "" for non-SOAP requests.
+    pub operation: String,
+    pub session: Option<String>,
+    /// What was wrong with it: options out of WSDL order, zip/package.xml mismatches...
+    pub violations: Vec<String>,
+    /// DeployOptions children in the order received (deploy only).
+    pub options: Vec<(String, String)>,
+    pub body_len: usize,
+}
+
+#[derive(Default)]
+struct State {
+    jobs: HashMap<String, Job>,
+    requests: Vec<Recorded>,
+    next_id: u32,
+}
+
+/// A running simulator.
+pub struct Simulator {
+    server: Server,
+    state: Arc<Mutex<State>>,
+}
+
+impl Simulator {
+    pub fn start(scenario: Scenario) -> Simulator {
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = Arc::clone(&state);
+        let scenario = Arc::new(Mutex::new(scenario));
+        let server = Server::start(Arc::new(move |request| handle(&shared, &scenario, request)));
+        Simulator { server, state }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.server.port)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().requests.clone()
+    }
+
+    /// Requests for one SOAP operation.
+    pub fn calls(&self, operation: &str) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.operation == operation)
+            .collect()
+    }
+
+    /// Every violation recorded, with its operation.
+    pub fn violations(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .flat_map(|r| {
+                r.violations
+                    .iter()
+                    .map(move |v| format!("{}: {v}", r.operation))
+            })
+            .collect()
+    }
+
+    pub fn job(&self, id: &str) -> Option<Job> {
+        self.lock().jobs.get(id).cloned()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn handle(state: &Mutex<State>, scenario: &Mutex<Scenario>, request: Request) -> Response {
+    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut scenario = scenario.lock().unwrap_or_else(|e| e.into_inner());
+    let mut record = Recorded {
+        method: request.method.clone(),
+        path: request.path.clone(),
+        operation: String::new(),
+        session: None,
+        violations: Vec::new(),
+        options: Vec::new(),
+        body_len: request.body.len(),
+    };
+    let response = route(&mut state, &mut scenario, &request, &mut record);
+    state.requests.push(record);
+    response
+}
+
+fn route(
+    state: &mut State,
+    scenario: &mut Scenario,
+    request: &Request,
+    record: &mut Recorded,
+) -> Response {
+    let path = request.path.split('?').next().unwrap_or("");
+    match (request.method.as_str(), path) {
+        ("GET", "/services/data" | "/services/data/") => versions(scenario.org_version),
+        ("POST", "/services/oauth2/token") => oauth(scenario, request),
+        ("POST", p) if p.starts_with("/services/Soap/m/") => soap(state, scenario, request, record),
+        _ => Response::json(
+            404,
+            r#"[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]"#
+                .into(),
+        ),
+    }
+}
+
+fn versions(newest: &str) -> Response {
+    let newest: u32 = newest.trim_end_matches(".0").parse().unwrap_or(68);
+    let list: Vec<String> = (newest.saturating_sub(5)..=newest)
+        .map(|v| {
+            format!(r#"{{"label":"Release {v}","url":"/services/data/v{v}.0","version":"{v}.0"}}"#)
+        })
+        .collect();
+    Response::json(200, format!("[{}]", list.join(",")))
+}
+
+/// The refresh-token grant, for the credential sources that come with the auth issue.
+fn oauth(scenario: &Scenario, request: &Request) -> Response {
+    let form = String::from_utf8_lossy(&request.body).to_string();
+    let field = |name: &str| {
+        form.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    match (field("grant_type").as_deref(), field("refresh_token")) {
+        (Some("refresh_token"), Some(token)) if token == scenario.refresh_token => Response::json(
+            200,
+            format!(
+                r#"{{"access_token":"{TOKEN}","instance_url":"http://127.0.0.1","id":"https://login.salesforce.com/id/00D000000000001/{}","token_type":"Bearer","issued_at":"1700000000000","signature":"c2ln"}}"#,
+                respond::USER_ID
+            ),
+        ),
+        (None, _) => Response::json(
+            400,
+            r#"{"error":"invalid_request","error_description":"grant type is missing"}"#.into(),
+        ),
+        _ => Response::json(
+            400,
+            r#"{"error":"invalid_grant","error_description":"expired access/refresh token"}"#
+                .into(),
+        ),
+    }
+}
+
+fn soap(
+    state: &mut State,
+    scenario: &mut Scenario,
+    request: &Request,
+    record: &mut Recorded,
+) -> Response {
+    let text = String::from_utf8_lossy(&request.body);
+    let Ok(envelope) = xml::parse(&text) else {
+        record.violations.push("the body is not XML".into());
+        return Response::xml(
+            500,
+            respond::fault("INVALID_XML", "the request is not well-formed XML"),
+        );
+    };
+    let Some(operation) = envelope.child("Body").and_then(|b| b.children.first()) else {
+        record.violations.push("no SOAP Body child".into());
+        return Response::xml(500, respond::fault("INVALID_XML", "no SOAP Body"));
+    };
+    record.operation = operation.name.clone();
+    record.session = envelope
+        .path(&["Header", "SessionHeader", "sessionId"])
+        .map(|s| s.text.trim().to_string());
+    if record.session.as_deref() != Some(TOKEN) {
+        return Response::xml(
+            500,
+            respond::fault(
+                "INVALID_SESSION_ID",
+                "Invalid Session ID found in SessionHeader: Illegal Session",
+            ),
+        );
+    }
+    check_wsdl_children(operation, &mut record.violations);
+    let now = Instant::now();
+    match operation.name.as_str() {
+        "deploy" => deploy::deploy(state, scenario, operation, record, now),
+        "checkDeployStatus" => {
+            let id = operation
+                .text_of("asyncProcessId")
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let details = operation
+                .text_of("includeDetails")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            if !scenario.poll_failures.is_empty() {
+                match scenario.poll_failures.remove(0) {
+                    Injected::Html(status) => {
+                        return Response::html(
+                            status,
+                            "<html><body><h1>Bad Message 503</h1><pre>reason: Service Unavailable</pre></body></html>",
+                        );
+                    }
+                    Injected::Fault(code) => {
+                        return Response::xml(
+                            500,
+                            respond::fault(code, "injected by the simulator"),
+                        );
+                    }
+                }
+            }
+            match state.jobs.get(&id) {
+                Some(job) => Response::xml(200, respond::status_response(job, now, details)),
+                None => Response::xml(500, respond::fault("INVALID_ID_FIELD", "Invalid deploy ID")),
+            }
+        }
+        "cancelDeploy" => {
+            // Salesforce takes the child under any name: `String` (WSDL), `id` (jsforce), ...
+            let id = operation
+                .children
+                .first()
+                .map(|c| c.text.trim().to_string())
+                .unwrap_or_default();
+            match state.jobs.get_mut(&id) {
+                Some(job) if !job.is_finished(now) && job.cancel_requested.is_none() => {
+                    job.cancel_requested = Some(now);
+                    let done = job.is_finished(now);
+                    Response::xml(200, respond::cancel_response(&id, done))
+                }
+                Some(_) => Response::xml(
+                    500,
+                    respond::fault("INVALID_ID_FIELD", "Deployment already completed"),
+                ),
+                None => Response::xml(500, respond::fault("INVALID_ID_FIELD", "Invalid deploy ID")),
+            }
+        }
+        "deployRecentValidation" => {
+            let id = operation
+                .text_of("validationId")
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let eligible = state.jobs.get(&id).filter(|j| {
+                j.check_only
+                    && j.is_finished(now)
+                    && j.cancel_requested.is_none()
+                    && j.final_status == "Succeeded"
+                    && j.run_tests
+                    && !j.tests.is_empty()
+            });
+            match eligible.cloned() {
+                Some(validation) => {
+                    let new_id = new_id(state);
+                    let job = Job {
+                        id: new_id.clone(),
+                        check_only: false,
+                        created: now,
+                        created_date: job::date_of(now),
+                        run_tests: false,
+                        cancel_requested: None,
+                        ..validation
+                    };
+                    state.jobs.insert(new_id.clone(), job);
+                    Response::xml(200, respond::quick_deploy_response(&new_id))
+                }
+                None => Response::xml(
+                    500,
+                    respond::fault(
+                        "INVALID_ID_FIELD",
+                        "This deployment can't be quick deployed because it isn't a successful validation with tests from the last 10 days",
+                    ),
+                ),
+            }
+        }
+        other => {
+            record
+                .violations
+                .push(format!("unknown operation `{other}`"));
+            Response::xml(
+                500,
+                respond::fault("INVALID_OPERATION", "unknown operation"),
+            )
+        }
+    }
+}
+
+/// Notes (never refuses) an operation whose children are not the WSDL's, in the WSDL's order.
+fn check_wsdl_children(operation: &Element, violations: &mut Vec<String>) {
+    let expected: &[&str] = match operation.name.as_str() {
+        "deploy" => &["ZipFile", "DeployOptions"],
+        "checkDeployStatus" => &["asyncProcessId", "includeDetails"],
+        "cancelDeploy" => &["String"],
+        "deployRecentValidation" => &["validationId"],
+        _ => return,
+    };
+    let got: Vec<&str> = operation.children.iter().map(|c| c.name.as_str()).collect();
+    if got != expected {
+        violations.push(format!(
+            "<{}> children {got:?}, the WSDL says {expected:?}",
+            operation.name
+        ));
+    }
+}
+
+fn new_id(state: &mut State) -> String {
+    state.next_id += 1;
+    format!("0Af3D00001S{:07}", state.next_id)
+}
