@@ -7,11 +7,13 @@
 pub mod apex;
 pub mod apex_names;
 pub mod api_version;
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod secret;
 pub mod settings;
 pub mod sfdx_project;
 
