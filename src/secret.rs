@@ -1,5 +1,5 @@
-//! A string that must never be printed: access tokens now, refresh tokens, client secrets and
-//! private keys later.
+//! A string that must never be printed: access tokens, refresh tokens, client secrets and
+//! private keys.
 //!
 //! `Debug` and `Display` both print `(redacted)`, so a secret can sit inside any struct that
 //! derives `Debug`, or slip into an error message, without leaking. The only way to the text is
@@ -20,6 +20,11 @@ impl Secret {
     /// The secret text, for the request that needs it and nothing else.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// True for the empty string (an sfdx auth URL may have no client secret).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

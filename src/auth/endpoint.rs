@@ -25,6 +25,19 @@ pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// The login URL for an sfdx auth URL's host, which carries no scheme: https, except a
+/// loopback host, which is reached over plain http.
+pub fn url_for_host(host_and_port: &str, source: &str) -> Result<Url> {
+    let host = host_and_port
+        .rsplit_once(':')
+        .filter(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host_and_port, |(host, _)| host);
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let scheme = if loopback { "http" } else { "https" };
+    parse_instance_url(&format!("{scheme}://{host_and_port}"), source)
+}
+
 /// Refuses anything but https, or http to a loopback host.
 pub fn check_scheme(url: &Url, source: &str) -> Result<()> {
     match url.scheme() {
@@ -52,6 +65,25 @@ pub fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auth_url_hosts_get_their_scheme() {
+        let url = |host| {
+            url_for_host(host, "SF_AUTH_URL")
+                .map(|u| u.to_string())
+                .ok()
+        };
+        assert_eq!(
+            url("test.my.salesforce.com"),
+            Some("https://test.my.salesforce.com/".into())
+        );
+        assert_eq!(url("127.0.0.1:6101"), Some("http://127.0.0.1:6101/".into()));
+        assert_eq!(url("localhost:8080"), Some("http://localhost:8080/".into()));
+        assert_eq!(
+            url("acme.my.salesforce.com:443"),
+            Some("https://acme.my.salesforce.com/".into())
+        );
+    }
 
     #[test]
     fn https_anywhere_http_only_on_loopback() {

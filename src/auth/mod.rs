@@ -9,6 +9,9 @@
 //! from the environment or files, never from flags (they would show in `ps`).
 
 pub mod endpoint;
+pub mod jwt;
+pub mod sfdx_auth_url;
+pub mod token;
 
 use url::Url;
 
