@@ -41,7 +41,9 @@ pub enum Command {
     /// Deploy to an org with the Metadata API, follow the job and report components, tests
     /// and coverage.
     ///
-    /// Credentials come from the environment: SF_ACCESS_TOKEN and SF_ORG_INSTANCE_URL.
+    /// Credentials come from the environment (SF_ACCESS_TOKEN + SF_ORG_INSTANCE_URL, SF_AUTH_URL,
+    /// SF_CLIENT_ID + SF_USERNAME + SF_JWT_KEY_FILE, or SF_CLIENT_ID + SF_CLIENT_SECRET +
+    /// SF_ORG_INSTANCE_URL) or from --auth-url-file.
     /// Exit codes: 0 succeeded, 1 failed or canceled, 2 bad input, 68 succeeded partially,
     /// 69 still running when --wait ran out (the job id is printed; `report` resumes).
     Deploy(DeployArgs),
@@ -301,6 +303,9 @@ pub struct DeployArgs {
     pub api_version: Option<String>,
 
     #[command(flatten)]
+    pub auth: crate::auth::AuthFlags,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -335,6 +340,9 @@ pub struct ReportArgs {
     pub api_version: Option<String>,
 
     #[command(flatten)]
+    pub auth: crate::auth::AuthFlags,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -351,6 +359,9 @@ pub struct CancelArgs {
     /// Metadata API version to call [default: the org's newest].
     #[arg(long, value_name = "VERSION")]
     pub api_version: Option<String>,
+
+    #[command(flatten)]
+    pub auth: crate::auth::AuthFlags,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -377,6 +388,9 @@ pub struct QuickDeployArgs {
     /// Metadata API version to call [default: the org's newest].
     #[arg(long, value_name = "VERSION")]
     pub api_version: Option<String>,
+
+    #[command(flatten)]
+    pub auth: crate::auth::AuthFlags,
 
     #[command(flatten)]
     pub output: OutputArgs,

@@ -43,6 +43,10 @@ pub enum Error {
     /// The user pressed Ctrl-C (or CI sent SIGTERM) while a job was followed. Exit 130.
     #[error("interrupted{}", if *canceled { "; cancel requested" } else { "" })]
     Interrupted { canceled: bool },
+    /// The OAuth token endpoint refused the login: the flow, Salesforce's error and the likely
+    /// fix. Exit 1.
+    #[error("{0}")]
+    Login(String),
     /// The org could not be reached or answered something we cannot read. Exit 1.
     #[error("{operation} failed: {message}")]
     Remote {
@@ -61,7 +65,8 @@ impl Error {
             Error::Io { .. }
             | Error::Render { .. }
             | Error::Fault { .. }
-            | Error::Remote { .. } => 1,
+            | Error::Remote { .. }
+            | Error::Login(_) => 1,
         }
     }
 
@@ -75,6 +80,7 @@ impl Error {
             // A SOAP fault is named by its code (`INVALID_SESSION_ID`), as Salesforce names it.
             Error::Fault { code, .. } => code,
             Error::Remote { .. } => "RemoteError",
+            Error::Login(_) => "LoginError",
             Error::Job { source, .. } => source.name(),
             Error::Interrupted { .. } => "Interrupted",
         }

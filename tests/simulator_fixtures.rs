@@ -518,14 +518,20 @@ fn the_oauth_token_endpoint_answers_like_salesforce() {
         (status, body)
     };
     let (status, body) = token(
-        "grant_type=refresh_token&client_id=PlatformCLI&refresh_token=5Aep-simulated-refresh",
+        "grant_type=refresh_token&client_id=3MVG9simulated.client.id&refresh_token=5Aep-simulated-refresh",
     );
     assert_eq!(status, 200);
-    assert_eq!(body["access_token"], TOKEN);
+    assert!(
+        body["access_token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("00D000000000001!AQ.issued-")),
+        "{body}"
+    );
+    assert_eq!(body["instance_url"], sim.url());
     assert_eq!(body["token_type"], "Bearer");
     assert!(body["instance_url"].is_string() && body["issued_at"].is_string());
     let (status, body) =
-        token("grant_type=refresh_token&client_id=PlatformCLI&refresh_token=revoked");
+        token("grant_type=refresh_token&client_id=3MVG9simulated.client.id&refresh_token=revoked");
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_grant");
     assert_eq!(body["error_description"], "expired access/refresh token");

@@ -40,6 +40,11 @@ impl std::fmt::Display for JwtProblem {
     }
 }
 
+/// Checks that `pem` holds an RSA private key we can sign with, before any request.
+pub fn check_private_key(pem: &Secret) -> Result<(), JwtProblem> {
+    assertion("check", "check", "https://login.salesforce.com", pem).map(|_| ())
+}
+
 /// Builds the signed assertion for `client_id` and `username`, for audience `audience`.
 pub fn assertion(
     client_id: &str,

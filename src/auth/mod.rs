@@ -1,27 +1,26 @@
 //! Credential sources and the session they produce.
 //!
-//! Every command that talks to an org needs a [`Session`]: the instance URL and an access token.
-//! Where that comes from is a [`Credentials`] source. Today that is the access token source
-//! (`SF_ACCESS_TOKEN` + `SF_ORG_INSTANCE_URL`, the sf CLI's names); the sfdx auth URL
-//! (refresh token), JWT bearer and client-credentials sources slot in as more variants: each
+//! Every command that talks to an org needs a [`Session`]: the instance URL and an access
+//! token. It comes from one of four [`Credentials`] sources, named as the sf CLI names them so a
+//! team's CI secrets carry over: an access token, an sfdx auth URL (refresh token), a JWT
+//! bearer assertion, or client credentials ([`sources`] picks the one that is complete). Each
 //! knows how to log in ([`Credentials::login`]) and whether it can log in again when the org
 //! answers `INVALID_SESSION_ID` mid-deploy ([`Credentials::relogin`]). Secrets only ever come
 //! from the environment or files, never from flags (they would show in `ps`).
 
 pub mod endpoint;
 pub mod jwt;
+pub mod oauth;
 pub mod sfdx_auth_url;
+pub mod sources;
 pub mod token;
 
 use url::Url;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::secret::Secret;
 
-/// Variable holding the access token (as in the sf CLI).
-pub const ACCESS_TOKEN_VAR: &str = "SF_ACCESS_TOKEN";
-/// Variable holding the org's instance URL (as in the sf CLI).
-pub const INSTANCE_URL_VAR: &str = "SF_ORG_INSTANCE_URL";
+pub use sources::AuthFlags;
 
 /// An authenticated connection target.
 #[derive(Debug, Clone)]
@@ -30,42 +29,57 @@ pub struct Session {
     pub access_token: Secret,
 }
 
-/// Where the session comes from.
+/// Where the session comes from. `Debug` shows no secret (they are [`Secret`]s).
 #[derive(Debug, Clone)]
 pub enum Credentials {
-    /// A ready access token and the instance it belongs to; cannot be refreshed.
+    /// `SF_ACCESS_TOKEN` + `SF_ORG_INSTANCE_URL`: a ready session; cannot be refreshed.
     AccessToken { instance_url: Url, token: Secret },
+    /// `SF_AUTH_URL` or `--auth-url-file`: the refresh-token grant.
+    AuthUrl {
+        login_url: Url,
+        client_id: String,
+        client_secret: Secret,
+        refresh_token: Secret,
+        /// Where the URL came from, for messages (`SF_AUTH_URL`, `--auth-url-file x`).
+        origin: String,
+    },
+    /// `SF_CLIENT_ID` + `SF_USERNAME` + `SF_JWT_KEY_FILE`: the JWT bearer grant.
+    Jwt {
+        login_url: Url,
+        audience: String,
+        client_id: String,
+        username: String,
+        private_key: Secret,
+    },
+    /// `SF_CLIENT_ID` + `SF_CLIENT_SECRET` + `SF_ORG_INSTANCE_URL`: the client-credentials
+    /// grant against the org's My Domain.
+    ClientCredentials {
+        instance_url: Url,
+        client_id: String,
+        client_secret: Secret,
+    },
 }
 
 impl Credentials {
-    /// Picks the source from environment variables (read through `var` so tests can feed it).
-    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let token = var(ACCESS_TOKEN_VAR).filter(|t| !t.trim().is_empty());
-        let instance = var(INSTANCE_URL_VAR).filter(|u| !u.trim().is_empty());
-        match (token, instance) {
-            (Some(token), Some(instance)) => Ok(Credentials::AccessToken {
-                instance_url: endpoint::parse_instance_url(&instance, INSTANCE_URL_VAR)?,
-                token: Secret::new(token.trim()),
-            }),
-            (Some(_), None) => Err(Error::Input(format!(
-                "{ACCESS_TOKEN_VAR} is set but {INSTANCE_URL_VAR} is not; set it to the org's address, e.g. https://mycompany.my.salesforce.com"
-            ))),
-            (None, Some(_)) => Err(Error::Input(format!(
-                "{INSTANCE_URL_VAR} is set but {ACCESS_TOKEN_VAR} is not; set it to an access token for that org (e.g. from `sf org display --json`)"
-            ))),
-            (None, None) => Err(Error::Input(format!(
-                "no org credentials: set {ACCESS_TOKEN_VAR} and {INSTANCE_URL_VAR} (the access token and address of the org)"
-            ))),
+    /// The credentials of this process: flags naming files first, then the environment.
+    pub fn from_process_env(flags: &AuthFlags) -> Result<Self> {
+        sources::resolve(flags, &|name| std::env::var(name).ok(), &mut |warning| {
+            eprintln!("portal-disable: warning: {warning}")
+        })
+    }
+
+    /// The source's name in messages.
+    pub fn flow(&self) -> &'static str {
+        match self {
+            Credentials::AccessToken { .. } => "access token",
+            Credentials::AuthUrl { .. } => "sfdx auth URL (refresh token)",
+            Credentials::Jwt { .. } => "JWT bearer",
+            Credentials::ClientCredentials { .. } => "client credentials",
         }
     }
 
-    /// The process environment's credentials.
-    pub fn from_process_env() -> Result<Self> {
-        Self::from_env(|name| std::env::var(name).ok())
-    }
-
-    /// A session to start with. An access token needs no request; the OAuth sources will make
-    /// their token request here.
+    /// A session to start with: the access token as it is, or a token request for the OAuth
+    /// sources.
     pub fn login(&self) -> Result<Session> {
         match self {
             Credentials::AccessToken {
@@ -75,6 +89,7 @@ impl Credentials {
                 instance_url: instance_url.clone(),
                 access_token: token.clone(),
             }),
+            other => oauth::login(other),
         }
     }
 
@@ -83,58 +98,18 @@ impl Credentials {
     pub fn relogin(&self) -> Option<Result<Session>> {
         match self {
             Credentials::AccessToken { .. } => None,
+            other => Some(other.login()),
         }
     }
 
-    /// What to tell the user when the org refuses the session.
+    /// What to tell the user when the org refuses the session for good.
     pub fn expired_hint(&self) -> &'static str {
         match self {
             Credentials::AccessToken { .. } => {
-                "the access token in SF_ACCESS_TOKEN is expired or revoked; get a new one (e.g. `sf org display --json`)"
+                "the access token in SF_ACCESS_TOKEN is expired or revoked; get a new one (e.g. `sf org display --json`), or use a source that can log in again (SF_AUTH_URL, JWT, client credentials)"
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
-
-    #[test]
-    fn access_token_source() {
-        let creds = Credentials::from_env(env(&[
-            (ACCESS_TOKEN_VAR, "00D!secret"),
-            (INSTANCE_URL_VAR, "https://acme.my.salesforce.com"),
-        ]));
-        let session = creds.and_then(|c| c.login()).map_err(|e| e.to_string());
-        let session = session.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(session.access_token.expose(), "00D!secret");
-        assert!(!format!("{session:?}").contains("secret"));
-    }
-
-    #[test]
-    fn missing_or_bad_inputs_are_input_errors_without_the_token() {
-        for pairs in [
-            &[][..],
-            &[(ACCESS_TOKEN_VAR, "00D!secret")][..],
-            &[(INSTANCE_URL_VAR, "https://x.my.salesforce.com")][..],
-            &[
-                (ACCESS_TOKEN_VAR, "00D!secret"),
-                (INSTANCE_URL_VAR, "http://x.my.salesforce.com"),
-            ][..],
-        ] {
-            match Credentials::from_env(env(pairs)) {
-                Err(Error::Input(message)) => assert!(!message.contains("secret"), "{message}"),
-                other => panic!("{pairs:?}: {other:?}"),
+            _ => {
+                "the org refused the session even after logging in again; check that the user may use the Metadata API (Modify All Data or Modify Metadata)"
             }
         }
     }

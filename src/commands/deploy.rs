@@ -39,7 +39,7 @@ fn deploy(
     output: &Output,
     job_id: &RefCell<Option<String>>,
 ) -> Result<ExitCode> {
-    let credentials = Credentials::from_process_env()?;
+    let credentials = Credentials::from_process_env(&args.auth)?;
     interrupt::install();
     // `_scratch` keeps a zip built for this deploy on disk until the deploy is done.
     let Packaged {

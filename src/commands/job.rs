@@ -23,16 +23,17 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
     let job_id = RefCell::new(None);
     output.guard(&job_id, Some(&args.job_id), || {
         org::check_job_id(&args.job_id, "job id")?;
-        let credentials = Credentials::from_process_env()?;
+        let credentials = Credentials::from_process_env(&args.auth)?;
         interrupt::install();
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
         })?;
         let result = if args.wait == 0 {
-            client
-                .check_status(&args.job_id, true)
-                .map_err(|e| org::call_error(e, "checkDeployStatus", &credentials))?
+            org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
+                c.check_status(&args.job_id, true)
+            })?
+            .map_err(|e| org::call_error(e, "checkDeployStatus", &credentials))?
         } else {
             let schedule = Schedule::from_env();
             Watch {
@@ -60,13 +61,16 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
     let job_id = RefCell::new(None);
     output.guard(&job_id, Some(&args.job_id), || {
         org::check_job_id(&args.job_id, "job id")?;
-        let credentials = Credentials::from_process_env()?;
+        let credentials = Credentials::from_process_env(&args.auth)?;
         interrupt::install();
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
         })?;
-        let answer = client.cancel(&args.job_id).map_err(|e| match e {
+        let answer = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
+            c.cancel(&args.job_id)
+        })?
+        .map_err(|e| match e {
             crate::metadata::client::CallError::Fault(f) if f.code == "INVALID_ID_FIELD" => {
                 Error::Fault {
                     operation: "cancelDeploy",
@@ -117,16 +121,17 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
     let job_id = RefCell::new(None);
     output.guard(&job_id, None, || {
         org::check_job_id(&args.validation_id, "validation id")?;
-        let credentials = Credentials::from_process_env()?;
+        let credentials = Credentials::from_process_env(&args.auth)?;
         interrupt::install();
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
         })?;
         let started = Instant::now();
-        let id = client
-            .deploy_recent_validation(&args.validation_id)
-            .map_err(|e| match e {
+        let id = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
+            c.deploy_recent_validation(&args.validation_id)
+        })?
+        .map_err(|e| match e {
                 crate::metadata::client::CallError::Fault(f) if f.code == "INVALID_ID_FIELD" => {
                     Error::Fault {
                         operation: "deployRecentValidation",

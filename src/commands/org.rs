@@ -116,6 +116,27 @@ pub fn interrupted(client: &Client, id: &str, cancel: bool, progress: &dyn Fn(&s
     }
 }
 
+/// Makes one call; when the org refuses the session and the source can log in again, logs in
+/// once and repeats the same call. The outer error is a failed login.
+pub fn relogging<T>(
+    client: &mut Client,
+    credentials: &Credentials,
+    progress: &mut dyn FnMut(&str),
+    call: impl Fn(&Client) -> Result<T, CallError>,
+) -> Result<Result<T, CallError>> {
+    match call(client) {
+        Err(CallError::Fault(fault)) if fault.is_invalid_session() => match credentials.relogin() {
+            Some(session) => {
+                client.set_session(session?)?;
+                progress("the session expired; logged in again");
+                Ok(call(client))
+            }
+            None => Ok(Err(CallError::Fault(fault))),
+        },
+        other => Ok(other),
+    }
+}
+
 /// The error for a failed call; a refused session says how to get a new one.
 pub fn call_error(error: CallError, operation: &'static str, credentials: &Credentials) -> Error {
     match error {

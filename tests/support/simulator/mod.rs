@@ -10,11 +10,12 @@
 mod deploy;
 pub mod http;
 pub mod job;
+pub mod oauth;
 pub mod respond;
 mod scenario;
 mod zipcheck;
 
-pub use scenario::{Ending, Injected, Scenario};
+pub use scenario::{AuthConfig, Ending, Injected, Scenario};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,7 +26,8 @@ use portal_disable::metadata::xml::{self, Element};
 use http::{Request, Response, Server};
 use job::Job;
 
-/// The access token the simulator accepts.
+/// The static access token the simulator always accepts (unless `expire_after_polls` revoked
+/// it), besides the tokens its OAuth endpoint issues.
 pub const TOKEN: &str = "00D000000000001!AQ.simulated-session-token";
 
 /// DeployOptions elements in WSDL sequence order.
@@ -47,8 +49,15 @@ pub const WSDL_ORDER: [&str; 10] = [
 pub struct Recorded {
     pub method: String,
     pub path: String,
-    /// The SOAP operation (first Body child's local name), or "" for non-SOAP requests.
+    /// The SOAP operation (first Body child's local name), `"token"` (`oauth::OPERATION`) for
+    /// OAuth token requests, or "" for other requests.
     pub operation: String,
+    /// Token requests: the form's `grant_type` as sent (`refresh_token`,
+    /// `urn:ietf:params:oauth:grant-type:jwt-bearer`, `client_credentials`, ...), None when
+    /// missing. None for every other request.
+    pub grant: Option<String>,
+    /// The HTTP status the simulator answered.
+    pub status: u16,
     pub session: Option<String>,
     /// What was wrong with it: options out of WSDL order, zip/package.xml mismatches...
     pub violations: Vec<String>,
@@ -62,6 +71,9 @@ struct State {
     jobs: HashMap<String, Job>,
     requests: Vec<Recorded>,
     next_id: u32,
+    sessions: oauth::Sessions,
+    /// `http://127.0.0.1:PORT`, the token endpoint's `instance_url`.
+    base_url: String,
 }
 
 /// A running simulator.
@@ -76,7 +88,9 @@ impl Simulator {
         let shared = Arc::clone(&state);
         let scenario = Arc::new(Mutex::new(scenario));
         let server = Server::start(Arc::new(move |request| handle(&shared, &scenario, request)));
-        Simulator { server, state }
+        let simulator = Simulator { server, state };
+        simulator.lock().base_url = simulator.url();
+        simulator
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -94,6 +108,22 @@ impl Simulator {
             .into_iter()
             .filter(|r| r.operation == operation)
             .collect()
+    }
+
+    /// The OAuth token requests, successful or not, in order (operation `"token"`, the grant
+    /// type in `grant`, the answer's status in `status`).
+    pub fn logins(&self) -> Vec<Recorded> {
+        self.calls(oauth::OPERATION)
+    }
+
+    /// The access tokens the token endpoint issued, oldest first (revoked ones included).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.lock().sessions.issued()
+    }
+
+    /// Whether a SOAP call with this session would pass the session check now.
+    pub fn session_valid(&self, token: &str) -> bool {
+        self.lock().sessions.is_valid(token)
     }
 
     /// Every violation recorded, with its operation.
@@ -124,12 +154,15 @@ fn handle(state: &Mutex<State>, scenario: &Mutex<Scenario>, request: Request) ->
         method: request.method.clone(),
         path: request.path.clone(),
         operation: String::new(),
+        grant: None,
+        status: 0,
         session: None,
         violations: Vec::new(),
         options: Vec::new(),
         body_len: request.body.len(),
     };
     let response = route(&mut state, &mut scenario, &request, &mut record);
+    record.status = response.status;
     state.requests.push(record);
     response
 }
@@ -143,7 +176,12 @@ fn route(
     let path = request.path.split('?').next().unwrap_or("");
     match (request.method.as_str(), path) {
         ("GET", "/services/data" | "/services/data/") => versions(scenario.org_version),
-        ("POST", "/services/oauth2/token") => oauth(scenario, request),
+        ("POST", "/services/oauth2/token") => {
+            let State {
+                sessions, base_url, ..
+            } = state;
+            oauth::token(sessions, &scenario.auth, base_url, request, record)
+        }
         ("POST", p) if p.starts_with("/services/Soap/m/") => soap(state, scenario, request, record),
         _ => Response::json(
             404,
@@ -161,35 +199,6 @@ fn versions(newest: &str) -> Response {
         })
         .collect();
     Response::json(200, format!("[{}]", list.join(",")))
-}
-
-/// The refresh-token grant, for the credential sources that come with the auth issue.
-fn oauth(scenario: &Scenario, request: &Request) -> Response {
-    let form = String::from_utf8_lossy(&request.body).to_string();
-    let field = |name: &str| {
-        form.split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-    };
-    match (field("grant_type").as_deref(), field("refresh_token")) {
-        (Some("refresh_token"), Some(token)) if token == scenario.refresh_token => Response::json(
-            200,
-            format!(
-                r#"{{"access_token":"{TOKEN}","instance_url":"http://127.0.0.1","id":"https://login.salesforce.com/id/00D000000000001/{}","token_type":"Bearer","issued_at":"1700000000000","signature":"c2ln"}}"#,
-                respond::USER_ID
-            ),
-        ),
-        (None, _) => Response::json(
-            400,
-            r#"{"error":"invalid_request","error_description":"grant type is missing"}"#.into(),
-        ),
-        _ => Response::json(
-            400,
-            r#"{"error":"invalid_grant","error_description":"expired access/refresh token"}"#
-                .into(),
-        ),
-    }
 }
 
 fn soap(
@@ -214,7 +223,8 @@ fn soap(
     record.session = envelope
         .path(&["Header", "SessionHeader", "sessionId"])
         .map(|s| s.text.trim().to_string());
-    if record.session.as_deref() != Some(TOKEN) {
+    let session = record.session.clone().unwrap_or_default();
+    if !state.sessions.is_valid(&session) {
         return Response::xml(
             500,
             respond::fault(
@@ -224,6 +234,9 @@ fn soap(
         );
     }
     check_wsdl_children(operation, &mut record.violations);
+    if operation.name == "checkDeployStatus" {
+        state.sessions.polled(&session, &scenario.auth);
+    }
     let now = Instant::now();
     match operation.name.as_str() {
         "deploy" => deploy::deploy(state, scenario, operation, record, now),

@@ -45,8 +45,8 @@ pub struct Scenario {
     pub poll_failures: Vec<Injected>,
     /// The newest API version the org reports.
     pub org_version: &'static str,
-    /// Refresh token accepted by the OAuth endpoint.
-    pub refresh_token: &'static str,
+    /// What the OAuth token endpoint accepts, and when sessions expire.
+    pub auth: AuthConfig,
 }
 
 impl Default for Scenario {
@@ -61,7 +61,52 @@ impl Default for Scenario {
             deploy_lost: None,
             poll_failures: Vec::new(),
             org_version: "68.0",
+            auth: AuthConfig::default(),
+        }
+    }
+}
+
+/// The org's connected app, user and JWT key, as the token endpoint (`oauth.rs`) checks them.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// The connected app's consumer key: `client_id` of every grant, `iss` of a JWT.
+    pub client_id: &'static str,
+    /// The consumer secret: required by client_credentials, checked by refresh_token when sent.
+    pub client_secret: &'static str,
+    /// The refresh token the refresh_token grant accepts (the one in an sfdx auth URL).
+    pub refresh_token: &'static str,
+    /// The user a JWT's `sub` must name.
+    pub username: &'static str,
+    /// PEM public key that verifies JWT assertions (RS256); default: the test key pair in
+    /// `tests/fixtures/auth/`, whose private halves are `test-key-pkcs8.pem`/`test-key-pkcs1.pem`.
+    pub jwt_public_key_pem: String,
+    /// The only JWT `aud` accepted; None accepts the simulator's base URL (with or without a
+    /// trailing slash), `https://login.salesforce.com` and `https://test.salesforce.com`.
+    pub jwt_audience: Option<String>,
+    /// Some(n): once a session has been used for n answered checkDeployStatus calls, it is
+    /// revoked and its next SOAP call gets `INVALID_SESSION_ID` (the static `TOKEN` as well as
+    /// issued tokens). Happens once per simulator: tokens issued later stay valid. Some(0)
+    /// acts as Some(1).
+    pub expire_after_polls: Option<u32>,
+}
+
+/// Where the default JWT verification key lives.
+const JWT_PUBLIC_KEY_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/auth/test-key-public.pem"
+);
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            client_id: "3MVG9simulated.client.id",
+            client_secret: "simulated-client-secret",
             refresh_token: "5Aep-simulated-refresh",
+            username: "ci@acme.example",
+            jwt_public_key_pem: std::fs::read_to_string(JWT_PUBLIC_KEY_PATH)
+                .unwrap_or_else(|e| panic!("{JWT_PUBLIC_KEY_PATH}: {e}")),
+            jwt_audience: None,
+            expire_after_polls: None,
         }
     }
 }

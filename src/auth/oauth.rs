@@ -1,0 +1,107 @@
+//! Logging in through the OAuth token endpoint: the request each source makes, and the
+//! session it yields. The answer's `instance_url` must pass the same HTTPS-or-loopback rule as
+//! any address we send a token to.
+
+use std::time::Duration;
+
+use url::Url;
+
+use super::endpoint::parse_instance_url;
+use super::jwt;
+use super::token::{self, Grant};
+use super::{Credentials, Session};
+use crate::error::{Error, Result};
+
+/// The token request for `credentials` (an OAuth source), sent once.
+pub fn login(credentials: &Credentials) -> Result<Session> {
+    let (base, grant) = grant_for(credentials)?;
+    let url = base
+        .join("services/oauth2/token")
+        .map_err(|e| Error::Input(format!("cannot build the token URL from `{base}`: {e}")))?;
+    let http = reqwest::blocking::Client::builder()
+        .connect_timeout(Duration::from_secs(30))
+        .timeout(Duration::from_secs(60))
+        // The form carries secrets: never let a redirect resend it elsewhere.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Remote {
+            operation: "starting the HTTP client",
+            message: e.to_string(),
+        })?;
+    let flow = grant.flow();
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(grant.form())
+        .finish();
+    let response = http
+        .post(url.clone())
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(form)
+        .send()
+        .map_err(|e| Error::Remote {
+            operation: "logging in",
+            // reqwest's message names the URL (no secret in it: the form is the body).
+            message: format!("{flow}: {url} did not answer: {e}"),
+        })?;
+    let status = response.status().as_u16();
+    // A token answer is small; anything bigger is not one.
+    let body = response.text().map_err(|e| Error::Remote {
+        operation: "logging in",
+        message: format!("{flow}: cannot read the answer of {url}: {e}"),
+    })?;
+    let token =
+        token::parse_response(flow, status, &body).map_err(|e| Error::Login(e.to_string()))?;
+    let instance_url = parse_instance_url(&token.instance_url, "the token answer's instance_url")?;
+    Ok(Session {
+        instance_url,
+        access_token: token.access_token,
+    })
+}
+
+/// Where to send the token request, and what to send.
+fn grant_for(credentials: &Credentials) -> Result<(Url, Grant)> {
+    match credentials {
+        Credentials::AccessToken { .. } => {
+            Err(Error::Input("an access token needs no login".into()))
+        }
+        Credentials::AuthUrl {
+            login_url,
+            client_id,
+            client_secret,
+            refresh_token,
+            ..
+        } => Ok((
+            login_url.clone(),
+            Grant::RefreshToken {
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                refresh_token: refresh_token.clone(),
+            },
+        )),
+        Credentials::Jwt {
+            login_url,
+            audience,
+            client_id,
+            username,
+            private_key,
+        } => {
+            // A fresh assertion for every login: it expires within minutes.
+            let assertion = jwt::assertion(client_id, username, audience, private_key)
+                .map_err(|problem| Error::Input(format!("SF_JWT_KEY_FILE {problem}")))?;
+            Ok((login_url.clone(), Grant::JwtBearer { assertion }))
+        }
+        Credentials::ClientCredentials {
+            instance_url,
+            client_id,
+            client_secret,
+        } => Ok((
+            instance_url.clone(),
+            Grant::ClientCredentials {
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+            },
+        )),
+    }
+}
