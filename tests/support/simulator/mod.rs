@@ -58,6 +58,8 @@ pub struct Recorded {
     pub grant: Option<String>,
     /// The HTTP status the simulator answered.
     pub status: u16,
+    /// When the request arrived, on the simulator's clock.
+    pub at: std::time::Instant,
     pub session: Option<String>,
     /// What was wrong with it: options out of WSDL order, zip/package.xml mismatches...
     pub violations: Vec<String>,
@@ -156,6 +158,7 @@ fn handle(state: &Mutex<State>, scenario: &Mutex<Scenario>, request: Request) ->
         operation: String::new(),
         grant: None,
         status: 0,
+        at: std::time::Instant::now(),
         session: None,
         violations: Vec::new(),
         options: Vec::new(),
