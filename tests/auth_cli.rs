@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use support::cli::{Project, Run, assert_one_clean_deploy, bin, run};
-use support::simulator::{AuthConfig, Scenario, Simulator};
+use support::simulator::{AuthConfig, Injected, Scenario, Simulator};
 
 const PRIVATE_KEY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -221,7 +221,7 @@ fn an_expired_session_is_renewed_once_without_a_second_deploy() {
 }
 
 #[test]
-fn report_and_quick_deploy_log_in_with_a_refreshable_source() {
+fn report_logs_in_again_once_and_quick_deploy_logs_in() {
     // A validation to quick-deploy, and a job to report and cancel.
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
@@ -240,8 +240,16 @@ fn report_and_quick_deploy_log_in_with_a_refreshable_source() {
     );
     validation.code(0);
     let validation_id = validation.job_id();
+    // The org refuses the session on the report's one status call: it logs in again once and
+    // repeats the same call.
+    sim.inject_poll_failures(vec![Injected::Fault("INVALID_SESSION_ID")]);
     let report = run_as(&sim, Source::AuthUrl, &project, &["report", &validation_id]);
     report.code(0).has("Succeeded");
+    assert!(
+        report.stderr.contains("logged in again"),
+        "{}",
+        report.stderr
+    );
     let quick = run_as(
         &sim,
         Source::AuthUrl,

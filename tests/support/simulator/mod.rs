@@ -82,6 +82,7 @@ struct State {
 pub struct Simulator {
     server: Server,
     state: Arc<Mutex<State>>,
+    scenario: Arc<Mutex<Scenario>>,
 }
 
 impl Simulator {
@@ -89,10 +90,24 @@ impl Simulator {
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
         let scenario = Arc::new(Mutex::new(scenario));
-        let server = Server::start(Arc::new(move |request| handle(&shared, &scenario, request)));
-        let simulator = Simulator { server, state };
+        let handler_scenario = Arc::clone(&scenario);
+        let server = Server::start(Arc::new(move |request| {
+            handle(&shared, &handler_scenario, request)
+        }));
+        let simulator = Simulator {
+            server,
+            state,
+            scenario,
+        };
         simulator.lock().base_url = simulator.url();
         simulator
+    }
+
+    /// Injects failures into the next status polls, from now on (after a job was created).
+    pub fn inject_poll_failures(&self, failures: Vec<Injected>) {
+        if let Ok(mut scenario) = self.scenario.lock() {
+            scenario.poll_failures.extend(failures);
+        }
     }
 
     /// `http://127.0.0.1:PORT`.
