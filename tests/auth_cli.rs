@@ -43,14 +43,18 @@ fn auth() -> AuthConfig {
     AuthConfig::default()
 }
 
-/// `force://id::refresh@127.0.0.1:PORT`: the host carries no scheme; loopback means http.
-fn auth_url(sim: &Simulator) -> String {
-    let a = auth();
-    let host = sim
-        .url()
+/// The simulator's `127.0.0.1:PORT`: an auth URL's host carries no scheme (loopback: http).
+fn host_of(sim: &Simulator) -> String {
+    sim.url()
         .trim_start_matches("http://")
         .trim_end_matches('/')
-        .to_string();
+        .to_string()
+}
+
+/// `force://id:secret:refresh@127.0.0.1:PORT`.
+fn auth_url(sim: &Simulator) -> String {
+    let a = auth();
+    let host = host_of(sim);
     format!(
         "force://{}:{}:{}@{host}",
         a.client_id, a.client_secret, a.refresh_token
@@ -264,11 +268,7 @@ fn refused_logins_name_the_flow_and_the_fix() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
     let a = auth();
-    let host = sim
-        .url()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let host = host_of(&sim);
     // (source to start from, variable to override, value, expected text)
     let cases: Vec<(Source, &str, String, &str)> = vec![
         (
