@@ -66,7 +66,7 @@ pub fn connect(
     let newest = match probe.newest_version() {
         Ok(v) => Some(v),
         // No connection at all: say so now rather than fail inside the deploy upload.
-        Err(CallError::Transport(message)) => {
+        Err(CallError::NotSent(message) | CallError::Transport(message)) => {
             return Err(Error::Remote {
                 operation: "connecting to the org",
                 message: format!("{} did not answer: {message}", session.instance_url),
