@@ -13,7 +13,13 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Installs the handler; a second call (or a failure to install) leaves the default
 /// behaviour, which still stops the process.
 pub fn install() {
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(|| {
+        // The handler runs on its own thread, not in the signal context: exiting is safe.
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            eprintln!("portal-disable: interrupted again; exiting now");
+            std::process::exit(130);
+        }
+    });
 }
 
 /// True once the user asked to stop.
