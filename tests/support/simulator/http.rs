@@ -33,6 +33,24 @@ pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Extra headers (`Retry-After`).
+    pub headers: Vec<(&'static str, String)>,
+    /// How it reaches the client: whole, or broken on the wire.
+    pub wire: Wire,
+}
+
+/// How a response travels: the faults of a network between the client and the org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Wire {
+    #[default]
+    Whole,
+    /// The connection closes without a byte of answer (a proxy dropping it, a TLS disconnect).
+    Close,
+    /// The head and this many body bytes, then the connection closes while Content-Length
+    /// promises the whole body (a reset mid-answer).
+    CutAfter(usize),
+    /// The whole answer, after this pause (a stalled org beyond the client's read timeout).
+    Delay(std::time::Duration),
 }
 
 impl Response {
@@ -41,6 +59,8 @@ impl Response {
             status,
             content_type: "text/xml;charset=UTF-8",
             body: body.into_bytes(),
+            headers: Vec::new(),
+            wire: Wire::Whole,
         }
     }
 
@@ -49,6 +69,8 @@ impl Response {
             status,
             content_type: "application/json;charset=UTF-8",
             body: body.into_bytes(),
+            headers: Vec::new(),
+            wire: Wire::Whole,
         }
     }
 
@@ -57,7 +79,19 @@ impl Response {
             status,
             content_type: "text/html",
             body: body.as_bytes().to_vec(),
+            headers: Vec::new(),
+            wire: Wire::Whole,
         }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn on_wire(mut self, wire: Wire) -> Self {
+        self.wire = wire;
+        self
     }
 }
 
@@ -118,16 +152,36 @@ fn serve(stream: TcpStream, handler: Handler) {
     };
     let response = handler(request);
     let mut out = write_half;
+    let extra: String = response
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         response.status,
         reason(response.status),
         response.content_type,
         response.body.len()
     );
+    let body: &[u8] = match response.wire {
+        Wire::Close => {
+            let _ = out.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        Wire::CutAfter(n) => &response.body[..n.min(response.body.len())],
+        Wire::Delay(pause) => {
+            std::thread::sleep(pause);
+            &response.body
+        }
+        Wire::Whole => &response.body,
+    };
     let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&response.body);
+    let _ = out.write_all(body);
     let _ = out.flush();
+    if matches!(response.wire, Wire::CutAfter(_)) {
+        let _ = out.shutdown(std::net::Shutdown::Both);
+    }
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
@@ -185,9 +239,12 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
+        420 => "Enhance Your Calm",
+        429 => "Too Many Requests",
         500 => "Server Error",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     }
 }
