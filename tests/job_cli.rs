@@ -215,4 +215,26 @@ fn ctrl_c_prints_the_job_id_and_exits_130() {
         "{stderr}"
     );
     assert_eq!(sim.calls("cancelDeploy").len(), 1);
+    // It saw the cancel taken (at once, or by polling briefly) before leaving.
+    assert!(
+        stderr.contains(": Canceling") || stderr.contains(": Canceled"),
+        "{stderr}"
+    );
+
+    // A running job takes a while to cancel: the command polls until the org shows it.
+    let sim = Simulator::start(Scenario {
+        pending: Duration::ZERO,
+        running: Duration::from_secs(60),
+        canceling: Duration::from_millis(400),
+        ..Scenario::default()
+    });
+    let (code, stderr) = interrupt_deploy(&sim, &project, &["--cancel-on-interrupt"]);
+    assert_eq!(code, 130, "{stderr}");
+    assert!(stderr.contains(": Canceling"), "{stderr}");
+    let operations: Vec<String> = sim.requests().into_iter().map(|r| r.operation).collect();
+    assert_eq!(
+        operations.last().map(String::as_str),
+        Some("checkDeployStatus"),
+        "{operations:?}"
+    );
 }
