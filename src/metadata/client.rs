@@ -106,6 +106,10 @@ impl std::fmt::Display for CallError {
 /// is a few MiB. Reading stops beyond this and the answer counts as unreadable (transient).
 pub const MAX_BODY: u64 = 64 * 1024 * 1024;
 
+/// `deploy()` bodies up to this size (the base64 zip in its envelope) are built in memory;
+/// bigger ones are streamed from the zip.
+pub const BUFFERED_UPLOAD: u64 = 16 * 1024 * 1024;
+
 /// Connecting (TCP and TLS) may take this long.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Every call but `deploy()` gets its whole answer within this time, or counts as failed.
@@ -173,10 +177,23 @@ impl Client {
             .open()
             .map_err(|e| CallError::Transport(e.to_string()))?;
         let length = before.len() as u64 + base64_len(zip_len) + after.len() as u64;
-        let stream = Cursor::new(before.into_bytes())
+        let mut stream = Cursor::new(before.into_bytes())
             .chain(Base64Reader::new(reader))
             .chain(Cursor::new(after.into_bytes()));
-        let body = self.post("deploy", Body::sized(stream, length), UPLOAD_TIMEOUT)?;
+        // A streamed body hides why a connection failed (reqwest reports the body channel
+        // closing, not the refused connect), so whether anything reached the org is unknown.
+        // Up to BUFFERED_UPLOAD the body is built in memory and a refused connection is
+        // recognised, and may be retried.
+        let body = if length <= BUFFERED_UPLOAD {
+            let mut bytes = Vec::with_capacity(length as usize);
+            stream
+                .read_to_end(&mut bytes)
+                .map_err(|e| CallError::NotSent(e.to_string()))?;
+            Body::from(bytes)
+        } else {
+            Body::sized(stream, length)
+        };
+        let body = self.post("deploy", body, UPLOAD_TIMEOUT)?;
         let result = parse::result_of(&body, "deployResponse").map_err(CallError::Unreadable)?;
         parse::async_result(result).map_err(CallError::Unreadable)
     }
