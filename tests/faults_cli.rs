@@ -225,3 +225,69 @@ fn an_ambiguous_deploy_failure_is_never_retried() {
         deploy_call_fails(kind);
     }
 }
+
+#[test]
+fn connections_refused_mid_poll_are_polled_through() {
+    // The first poll is answered, then the org refuses connections for 0.3 s (15 s nominal).
+    let (sim, out) = deploy_through(Injected::Down(Duration::from_millis(300)), 1);
+    out.code(0).has(": Succeeded");
+    assert_one_clean_deploy(&sim);
+    let notices: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("polling again with backoff"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{}", out.stderr);
+    assert!(notices[0].contains("onnect"), "{}", out.stderr);
+    assert!(out.stderr.contains("answers again after"), "{}", out.stderr);
+}
+
+/// Refuses connections for `down` right after the version probe, so `deploy()` cannot connect.
+fn deploy_meets_a_refused_connection(down: Duration, scale: &str) -> (Simulator, Run) {
+    let sim = Simulator::start(Scenario {
+        injections: vec![Injection {
+            operation: "versions",
+            kind: Injected::Down(down),
+            count: 1,
+        }],
+        ..Scenario::default()
+    });
+    let project = Project::default();
+    let out = run(
+        bin(&sim)
+            .current_dir(project.root())
+            .env("PORTAL_DISABLE_TIME_SCALE", scale),
+        &["deploy", "--zip", "deploy.zip"],
+    );
+    (sim, out)
+}
+
+#[test]
+fn deploy_retries_a_connection_that_was_never_made() {
+    // At this scale the first retry comes after 0.4 s or more, when the org listens again.
+    let (sim, out) = deploy_meets_a_refused_connection(Duration::from_millis(150), "0.5");
+    out.code(0).has(": Succeeded");
+    assert!(
+        out.stderr.contains("nothing was sent, trying again"),
+        "{}",
+        out.stderr
+    );
+    assert_one_clean_deploy(&sim);
+}
+
+#[test]
+fn deploy_gives_up_on_an_unreachable_org_and_says_nothing_was_sent() {
+    let (sim, out) = deploy_meets_a_refused_connection(Duration::from_secs(60), "0.02");
+    out.code(1);
+    assert!(
+        out.stderr.contains("3 attempts; nothing was sent"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("may have started"),
+        "no job can exist:\n{}",
+        out.stderr
+    );
+    assert!(sim.calls("deploy").is_empty());
+}

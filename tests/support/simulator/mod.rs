@@ -189,7 +189,13 @@ fn route(
 ) -> Response {
     let path = request.path.split('?').next().unwrap_or("");
     match (request.method.as_str(), path) {
-        ("GET", "/services/data" | "/services/data/") => versions(scenario.org_version),
+        ("GET", "/services/data" | "/services/data/") => {
+            let real = versions(scenario.org_version);
+            match take_injection(scenario, "versions") {
+                Some(kind) => inject(kind, real),
+                None => real,
+            }
+        }
         ("POST", "/services/oauth2/token") => {
             let State {
                 sessions, base_url, ..
@@ -302,6 +308,10 @@ fn inject(kind: Injected, real: Response) -> Response {
         }
         Injected::Refuse => real.on_wire(Wire::Close),
         Injected::Slow(pause) => real.on_wire(Wire::Delay(pause)),
+        Injected::Down(pause) => Response {
+            then_down: Some(pause),
+            ..real
+        },
     }
 }
 

@@ -35,12 +35,16 @@ pub enum Injected {
     Refuse,
     /// The real answer, after this pause (past the client's scaled read timeout).
     Slow(Duration),
+    /// The real answer, then the server stops listening for this long: every connection in
+    /// between is refused (the org unreachable, as a DNS or load-balancer outage).
+    Down(Duration),
 }
 
 /// A fault for a number of calls of one SOAP operation.
 #[derive(Debug, Clone)]
 pub struct Injection {
-    /// `checkDeployStatus`, `deploy`, `cancelDeploy`...
+    /// `checkDeployStatus`, `deploy`, `cancelDeploy`..., or `versions` for the
+    /// `GET /services/data/` the client makes before `deploy()`.
     pub operation: &'static str,
     pub kind: Injected,
     /// How many calls in a row meet it (from the first call of `operation`).
