@@ -10,7 +10,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::cli::{Project, Run, assert_one_clean_deploy, bin, run};
-use support::simulator::{Injected, Injection, Scenario, Simulator};
+use support::simulator::{DETAILED_POLL, Injected, Injection, Scenario, Simulator};
 
 /// A deploy whose first `count` status polls meet `kind`.
 fn deploy_through(kind: Injected, count: u32) -> (Simulator, Run) {
@@ -290,4 +290,34 @@ fn deploy_gives_up_on_an_unreachable_org_and_says_nothing_was_sent() {
         out.stderr
     );
     assert!(sim.calls("deploy").is_empty());
+}
+
+#[test]
+fn a_finished_deploy_whose_details_never_come_still_reports_its_outcome() {
+    let sim = Simulator::start(Scenario {
+        injections: vec![Injection {
+            operation: DETAILED_POLL,
+            kind: Injected::Http(503, None),
+            count: 10_000,
+        }],
+        ..Scenario::default()
+    });
+    let project = Project::default();
+    let out = run(
+        bin(&sim).current_dir(project.root()),
+        &["deploy", "--zip", "deploy.zip"],
+    );
+    out.code(0).has("Succeeded");
+    assert!(
+        out.stderr
+            .contains("cannot fetch the job's details (HTTP 503"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("reporting its status only"),
+        "{}",
+        out.stderr
+    );
+    assert_one_clean_deploy(&sim);
 }

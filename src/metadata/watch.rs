@@ -75,7 +75,7 @@ impl Watch<'_> {
                     .unwrap_or_else(|| self.schedule.interval(self.started.elapsed()));
                 let now = Instant::now();
                 if !first && now >= deadline {
-                    return self.last(id);
+                    return self.last(id, observer);
                 }
                 // Never sleep past the deadline: the last poll happens at it.
                 let slept = interrupt::sleep(
@@ -99,7 +99,7 @@ impl Watch<'_> {
                     }
                     observer.status(&result);
                     if result.done {
-                        return self.details(id);
+                        return self.details(id, result, observer);
                     }
                     if self.verbose
                         && result.number_test_errors as usize > failures_seen
@@ -121,7 +121,7 @@ impl Watch<'_> {
                 Err(e) => {
                     retry_in = Some(self.handle(e, &mut streak, deadline, observer)?);
                     if Instant::now() >= deadline {
-                        return self.last(id);
+                        return self.last(id, observer);
                     }
                 }
             }
@@ -143,7 +143,7 @@ impl Watch<'_> {
     /// One more status check when the wait ran out between polls. A transient failure then
     /// leaves the job's state unknown: [`Error::WaitExpired`] (exit 69, like a job still
     /// running), never a failure of the deploy.
-    fn last(&mut self, id: &str) -> Result<DeployResult> {
+    fn last(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
         let result = self.client.check_status(id, false).map_err(|e| {
             if e.is_transient() {
                 Error::WaitExpired(e.to_string())
@@ -152,29 +152,45 @@ impl Watch<'_> {
             }
         })?;
         if result.done {
-            return self.details(id);
+            return self.details(id, result, observer);
         }
         Ok(result)
     }
 
     /// Fetches the finished job's details, polling through transient failures for
-    /// [`DETAILS_GRACE`] at least.
-    fn details(&mut self, id: &str) -> Result<DeployResult> {
+    /// [`DETAILS_GRACE`]. When they cannot be had, the job's `summary` (done, without
+    /// details) is the result: the deploy's outcome and exit code stand, and a failure to
+    /// read its report never turns a finished deploy into an error.
+    fn details(
+        &mut self,
+        id: &str,
+        summary: DeployResult,
+        observer: &mut dyn Observer,
+    ) -> Result<DeployResult> {
         let mut streak = Streak::default();
         let deadline = Instant::now() + self.schedule.scaled(DETAILS_GRACE);
         loop {
-            match self.client.check_status(id, true) {
+            let problem = match self.client.check_status(id, true) {
                 Ok(result) => return Ok(result),
+                Err(e) if Instant::now() >= deadline => e.to_string(),
                 Err(e) => {
-                    if Instant::now() >= deadline {
-                        return Err(e.into_error("checkDeployStatus"));
-                    }
-                    let pause = self.handle(e, &mut streak, deadline, &mut NoObserver)?;
-                    if !interrupt::sleep(pause) {
-                        return Err(Error::Interrupted { canceled: false });
+                    let text = e.to_string();
+                    match self.handle(e, &mut streak, deadline, &mut NoObserver) {
+                        Ok(pause) => {
+                            if !interrupt::sleep(pause) {
+                                return Err(Error::Interrupted { canceled: false });
+                            }
+                            continue;
+                        }
+                        Err(Error::Fault { code, message, .. }) => format!("{code}: {message}"),
+                        Err(_) => text,
                     }
                 }
-            }
+            };
+            observer.retrying(&format!(
+                "cannot fetch the job's details ({problem}); reporting its status only"
+            ));
+            return Ok(summary);
         }
     }
 

@@ -257,7 +257,14 @@ fn soap(
     if operation.name == "checkDeployStatus" {
         state.sessions.polled(&session, &scenario.auth);
     }
-    let injected = take_injection(scenario, &operation.name);
+    let detailed = operation.name == "checkDeployStatus"
+        && operation
+            .text_of("includeDetails")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let injected = detailed
+        .then(|| take_injection(scenario, DETAILED_POLL))
+        .flatten()
+        .or_else(|| take_injection(scenario, &operation.name));
     let real = operate(state, scenario, operation, record);
     match injected {
         Some(kind) => inject(kind, real),
@@ -265,10 +272,13 @@ fn soap(
     }
 }
 
+/// The injection target for `checkDeployStatus` calls with `includeDetails` only.
+pub const DETAILED_POLL: &str = "checkDeployStatus details";
+
 /// The next fault for a call of `operation`: the scenario's `poll_failures` first (status
 /// polls), then its `injections`.
 fn take_injection(scenario: &mut Scenario, operation: &str) -> Option<Injected> {
-    if operation == "checkDeployStatus" && !scenario.poll_failures.is_empty() {
+    if operation.starts_with("checkDeployStatus") && !scenario.poll_failures.is_empty() {
         return Some(scenario.poll_failures.remove(0));
     }
     let injection = scenario

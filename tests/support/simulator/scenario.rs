@@ -43,8 +43,9 @@ pub enum Injected {
 /// A fault for a number of calls of one SOAP operation.
 #[derive(Debug, Clone)]
 pub struct Injection {
-    /// `checkDeployStatus`, `deploy`, `cancelDeploy`..., or `versions` for the
-    /// `GET /services/data/` the client makes before `deploy()`.
+    /// `checkDeployStatus`, `deploy`, `cancelDeploy`..., `versions` for the
+    /// `GET /services/data/` the client makes before `deploy()`, or `DETAILED_POLL` for the
+    /// status calls with details only.
     pub operation: &'static str,
     pub kind: Injected,
     /// How many calls in a row meet it (from the first call of `operation`).
