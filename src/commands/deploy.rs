@@ -102,6 +102,7 @@ fn deploy(
             }
         })?;
     *job_id.borrow_mut() = Some(accepted.id.clone());
+    interrupt::set_job(&accepted.id);
     let state = accepted.state.as_deref().unwrap_or("Queued");
     if args.run_async {
         progress.finish();
