@@ -264,8 +264,9 @@ fn deploy_meets_a_refused_connection(down: Duration, scale: &str) -> (Simulator,
 
 #[test]
 fn deploy_retries_a_connection_that_was_never_made() {
-    // At this scale the first retry comes after 0.4 s or more, when the org listens again.
-    let (sim, out) = deploy_meets_a_refused_connection(Duration::from_millis(150), "0.5");
+    // In real time: the first attempt comes well within the 0.5 s the org is unreachable, the
+    // retry after 0.8 s or more, when it listens again.
+    let (sim, out) = deploy_meets_a_refused_connection(Duration::from_millis(500), "1");
     out.code(0).has(": Succeeded");
     assert!(
         out.stderr.contains("nothing was sent, trying again"),
