@@ -180,6 +180,10 @@ fn the_wait_running_out_while_the_org_fails_exits_69_and_report_resumes() {
 
 /// `deploy()` itself meets `kind` after the org took the zip.
 fn deploy_call_fails(kind: Injected) {
+    deploy_call_fails_with(kind, &[]);
+}
+
+fn deploy_call_fails_with(kind: Injected, env: &[(&str, &str)]) {
     let sim = Simulator::start(Scenario {
         injections: vec![Injection {
             operation: "deploy",
@@ -189,10 +193,12 @@ fn deploy_call_fails(kind: Injected) {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let mut cmd = bin(&sim);
+    cmd.current_dir(project.root());
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let out = run(&mut cmd, &["deploy", "--zip", "deploy.zip"]);
     out.code(1);
     assert!(
         out.stderr
@@ -224,6 +230,15 @@ fn an_ambiguous_deploy_failure_is_never_retried() {
     ] {
         deploy_call_fails(kind);
     }
+}
+
+#[test]
+fn a_deploy_upload_that_times_out_is_never_retried() {
+    // The upload's 10-minute timeout, cut to 1 s through the test-only variable.
+    deploy_call_fails_with(
+        Injected::Slow(Duration::from_secs(4)),
+        &[("PORTAL_DISABLE_UPLOAD_TIMEOUT_SECS", "1")],
+    );
 }
 
 #[test]

@@ -122,6 +122,9 @@ pub struct Client {
     http: Http,
     /// [`CALL_TIMEOUT`], scaled by the test clock.
     call_timeout: Duration,
+    /// [`UPLOAD_TIMEOUT`], or the test-only `PORTAL_DISABLE_UPLOAD_TIMEOUT_SECS` (not scaled:
+    /// big test deploys must not time out on a loaded machine).
+    upload_timeout: Duration,
     session: Session,
     endpoint: Url,
 }
@@ -147,6 +150,11 @@ impl Client {
         Ok(Client {
             http,
             call_timeout: schedule.scaled(CALL_TIMEOUT),
+            upload_timeout: std::env::var("PORTAL_DISABLE_UPLOAD_TIMEOUT_SECS")
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .filter(|s| *s > 0)
+                .map_or(UPLOAD_TIMEOUT, Duration::from_secs),
             session,
             endpoint,
         })
@@ -193,7 +201,7 @@ impl Client {
         } else {
             Body::sized(stream, length)
         };
-        let body = self.post("deploy", body, UPLOAD_TIMEOUT)?;
+        let body = self.post("deploy", body, self.upload_timeout)?;
         let result = parse::result_of(&body, "deployResponse").map_err(CallError::Unreadable)?;
         parse::async_result(result).map_err(CallError::Unreadable)
     }
