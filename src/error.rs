@@ -43,6 +43,10 @@ pub enum Error {
     /// The user pressed Ctrl-C (or CI sent SIGTERM) while a job was followed. Exit 130.
     #[error("interrupted{}", if *canceled { "; cancel requested" } else { "" })]
     Interrupted { canceled: bool },
+    /// `--wait` ran out while the org did not answer the status polls: the job may be done or
+    /// running. Exit 69, as when the wait runs out on a running job.
+    #[error("the wait ran out while polling failed ({0})")]
+    WaitExpired(String),
     /// The OAuth token endpoint refused the login: the flow, Salesforce's error and the likely
     /// fix. Exit 1.
     #[error("{0}")]
@@ -62,6 +66,7 @@ impl Error {
             Error::Input(_) => 2,
             Error::Job { source, .. } => source.exit_code(),
             Error::Interrupted { .. } => 130,
+            Error::WaitExpired(_) => 69,
             Error::Io { .. }
             | Error::Render { .. }
             | Error::Fault { .. }
@@ -83,6 +88,7 @@ impl Error {
             Error::Login(_) => "LoginError",
             Error::Job { source, .. } => source.name(),
             Error::Interrupted { .. } => "Interrupted",
+            Error::WaitExpired(_) => "WaitExpired",
         }
     }
 

@@ -5,15 +5,37 @@
 //! between short sleeps and ends with [`crate::error::Error::Interrupted`] (exit 130), which
 //! the command reports with the job id (and, with `--cancel-on-interrupt`, cancels first).
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// The job being followed, for the message of a second Ctrl-C.
+static JOB: Mutex<Option<String>> = Mutex::new(None);
+
+/// Names the job a second Ctrl-C leaves running.
+pub fn set_job(id: &str) {
+    if let Ok(mut job) = JOB.lock() {
+        *job = Some(id.to_string());
+    }
+}
 
 /// Installs the handler; a second call (or a failure to install) leaves the default
 /// behaviour, which still stops the process.
 pub fn install() {
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(|| {
+        // The handler runs on its own thread, not in the signal context: exiting is safe.
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            let job = JOB.try_lock().ok().and_then(|job| job.clone());
+            match job {
+                Some(id) => eprintln!(
+                    "portal-disable: interrupted again; exiting now (job {id} may still be running: `portal-disable report {id}` shows it)"
+                ),
+                None => eprintln!("portal-disable: interrupted again; exiting now"),
+            }
+            std::process::exit(130);
+        }
+    });
 }
 
 /// True once the user asked to stop.

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use support::cli::{Project, SCALE, assert_one_clean_deploy, bin, option, run};
-use support::simulator::{Scenario, Simulator, TOKEN};
+use support::simulator::{Injected, Injection, Scenario, Simulator, TOKEN};
 
 /// Runs `deploy` on a long job, sends SIGINT once it polls, and returns (exit code, stderr).
 fn interrupt_deploy(sim: &Simulator, project: &Project, extra: &[&str]) -> (i32, String) {
@@ -215,4 +215,89 @@ fn ctrl_c_prints_the_job_id_and_exits_130() {
         "{stderr}"
     );
     assert_eq!(sim.calls("cancelDeploy").len(), 1);
+    // It saw the cancel taken (at once, or by polling briefly) before leaving.
+    assert!(
+        stderr.contains(": Canceling") || stderr.contains(": Canceled"),
+        "{stderr}"
+    );
+
+    // A running job takes a while to cancel: the command polls until the org shows it.
+    let sim = Simulator::start(Scenario {
+        pending: Duration::ZERO,
+        running: Duration::from_secs(60),
+        canceling: Duration::from_millis(400),
+        ..Scenario::default()
+    });
+    let (code, stderr) = interrupt_deploy(&sim, &project, &["--cancel-on-interrupt"]);
+    assert_eq!(code, 130, "{stderr}");
+    assert!(stderr.contains(": Canceling"), "{stderr}");
+    let operations: Vec<String> = sim.requests().into_iter().map(|r| r.operation).collect();
+    assert_eq!(
+        operations.last().map(String::as_str),
+        Some("checkDeployStatus"),
+        "{operations:?}"
+    );
+}
+
+/// Sends `signal` (`INT`, `TERM`) to process `pid`.
+fn signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+}
+
+#[test]
+fn sigterm_cancels_too_and_a_second_ctrl_c_exits_at_once() {
+    // The org hangs on cancelDeploy far longer than the test waits.
+    let sim = Simulator::start(Scenario {
+        running: Duration::from_secs(60),
+        injections: vec![Injection {
+            operation: "cancelDeploy",
+            kind: Injected::Slow(Duration::from_secs(20)),
+            count: 1,
+        }],
+        ..Scenario::default()
+    });
+    let project = Project::default();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
+        .current_dir(project.root())
+        .env("SF_ACCESS_TOKEN", TOKEN)
+        .env("SF_ORG_INSTANCE_URL", sim.url())
+        .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
+        .env("CI", "true")
+        .args(["deploy", "--zip", "deploy.zip", "--cancel-on-interrupt"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    let wait_for = |operation: &str| {
+        while sim.calls(operation).is_empty() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "never sent {operation}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for("checkDeployStatus");
+    // SIGTERM, as a CI runner cancelling the job sends it, starts the cancel like Ctrl-C.
+    signal(child.id(), "TERM");
+    wait_for("cancelDeploy");
+    let second = std::time::Instant::now();
+    signal(child.id(), "INT");
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        second.elapsed() < Duration::from_secs(10),
+        "waited for the hung cancel"
+    );
+    assert!(
+        stderr.contains("interrupted again; exiting now"),
+        "{stderr}"
+    );
+    assert_eq!(sim.calls("deploy").len(), 1);
 }

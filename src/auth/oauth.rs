@@ -12,6 +12,9 @@ use super::token::{self, Grant};
 use super::{Credentials, Session};
 use crate::error::{Error, Result};
 
+/// The largest token answer read.
+const MAX_TOKEN_ANSWER: u64 = 1024 * 1024;
+
 /// The token request for `credentials` (an OAuth source), sent once.
 pub fn login(credentials: &Credentials) -> Result<Session> {
     let (base, grant) = grant_for(credentials)?;
@@ -46,11 +49,25 @@ pub fn login(credentials: &Credentials) -> Result<Session> {
             message: format!("{flow}: {url} did not answer: {e}"),
         })?;
     let status = response.status().as_u16();
-    // A token answer is small; anything bigger is not one.
-    let body = response.text().map_err(|e| Error::Remote {
+    // A token answer is a few hundred bytes; reading stops at 1 MiB, and more is not one.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(response, MAX_TOKEN_ANSWER + 1),
+        &mut bytes,
+    )
+    .map_err(|e| Error::Remote {
         operation: "logging in",
         message: format!("{flow}: cannot read the answer of {url}: {e}"),
     })?;
+    if bytes.len() as u64 > MAX_TOKEN_ANSWER {
+        return Err(Error::Remote {
+            operation: "logging in",
+            message: format!(
+                "{flow}: the answer of {url} is larger than 1 MiB; it is no token answer"
+            ),
+        });
+    }
+    let body = String::from_utf8_lossy(&bytes);
     let token =
         token::parse_response(flow, status, &body).map_err(|e| Error::Login(e.to_string()))?;
     let instance_url = parse_instance_url(&token.instance_url, "the token answer's instance_url")?;

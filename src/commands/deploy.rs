@@ -79,11 +79,12 @@ fn deploy(
     )?;
 
     let started = Instant::now();
-    let accepted = client
-        .deploy(&zip, &options)
+    let accepted = deploy_once(&client, &zip, &options, &|l| progress.line(l))
         .map_err(|e| match e {
-            // A fault is the org refusing the call: no job exists.
+            // A fault is the org refusing the call: no job exists. Neither when no connection
+            // was ever made.
             CallError::Fault(_) => org::call_error(e, "deploy", &credentials),
+            CallError::NotSent(_) => e.into_error("deploy"),
             // Anything else may have happened after the org took the zip: never deploy again
             // blindly, and say where to look.
             other => {
@@ -101,6 +102,7 @@ fn deploy(
             }
         })?;
     *job_id.borrow_mut() = Some(accepted.id.clone());
+    interrupt::set_job(&accepted.id);
     let state = accepted.state.as_deref().unwrap_or("Queued");
     if args.run_async {
         progress.finish();
@@ -151,6 +153,45 @@ fn deploy(
     };
     let code = result.outcome().exit_code();
     output.finish(&result, code, Some(started.elapsed()), None)
+}
+
+/// Connection attempts for `deploy()` when no connection could be made at all.
+pub const DEPLOY_CONNECT_ATTEMPTS: u32 = 3;
+
+/// `deploy()`, sent at most once: only a failure to connect (DNS, refused, TLS handshake),
+/// after which nothing of the request has left this machine, is tried again, with backoff.
+/// A timeout, reset or unreadable answer after sending may hide an accepted job: never retried.
+fn deploy_once(
+    client: &crate::metadata::client::Client,
+    zip: &ZipSource,
+    options: &DeployOptions,
+    progress: &dyn Fn(&str),
+) -> std::result::Result<crate::metadata::model::AsyncResult, CallError> {
+    let schedule = Schedule::from_env();
+    let mut attempt = 1;
+    loop {
+        match client.deploy(zip, options) {
+            Err(CallError::NotSent(message)) if attempt < DEPLOY_CONNECT_ATTEMPTS => {
+                progress(&format!(
+                    "warning: cannot connect to send deploy() ({message}); nothing was sent, trying again"
+                ));
+                let pause = schedule.scaled(crate::metadata::schedule::backoff(
+                    attempt,
+                    crate::metadata::schedule::jitter(),
+                ));
+                if !interrupt::sleep(pause) {
+                    return Err(CallError::NotSent(message));
+                }
+                attempt += 1;
+            }
+            Err(CallError::NotSent(message)) => {
+                return Err(CallError::NotSent(format!(
+                    "{message} ({attempt} attempts; nothing was sent)"
+                )));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// A zip to deploy, and the tests to run when the user names none.

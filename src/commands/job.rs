@@ -25,6 +25,7 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
         org::check_job_id(&args.job_id, "job id")?;
         let credentials = Credentials::from_process_env(&args.auth)?;
         interrupt::install();
+        interrupt::set_job(&args.job_id);
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
@@ -63,6 +64,7 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
         org::check_job_id(&args.job_id, "job id")?;
         let credentials = Credentials::from_process_env(&args.auth)?;
         interrupt::install();
+        interrupt::set_job(&args.job_id);
         let mut progress = Progress::new(false);
         let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
             progress.line(l)
@@ -145,6 +147,7 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
                 other => org::call_error(other, "deployRecentValidation", &credentials),
             })?;
         *job_id.borrow_mut() = Some(id.clone());
+        interrupt::set_job(&id);
         if args.run_async {
             progress.finish();
             return output.accepted(&id, "Queued", Some(&args.validation_id));

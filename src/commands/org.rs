@@ -4,13 +4,14 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::auth::{Credentials, Session};
 use crate::cli::OutputArgs;
 use crate::error::{Error, Result};
 use crate::metadata::client::{CallError, Client};
 use crate::metadata::model::DeployResult;
+use crate::metadata::schedule::Schedule;
 use crate::report::{human, json, junit};
 
 /// The API version we call when neither the user, the zip nor the org says (the newest we
@@ -66,7 +67,7 @@ pub fn connect(
     let newest = match probe.newest_version() {
         Ok(v) => Some(v),
         // No connection at all: say so now rather than fail inside the deploy upload.
-        Err(CallError::Transport(message)) => {
+        Err(CallError::NotSent(message) | CallError::Transport(message)) => {
             return Err(Error::Remote {
                 operation: "connecting to the org",
                 message: format!("{} did not answer: {message}", session.instance_url),
@@ -108,12 +109,47 @@ pub fn interrupted(client: &Client, id: &str, cancel: bool, progress: &dyn Fn(&s
         return Error::Interrupted { canceled: false };
     }
     match client.cancel(id) {
-        Ok(_) => Error::Interrupted { canceled: true },
+        Ok(answer) => {
+            if answer.done {
+                progress(&format!("job {id}: Canceled"));
+            } else {
+                await_canceling(client, id, progress);
+            }
+            Error::Interrupted { canceled: true }
+        }
         Err(e) => {
             progress(&format!("warning: cancelDeploy failed: {e}"));
             Error::Interrupted { canceled: false }
         }
     }
+}
+
+/// How long an interrupted command waits for the org to show the cancel (nominal time). A
+/// second Ctrl-C ends the wait at once (`interrupt.rs`).
+pub const CANCEL_GRACE: Duration = Duration::from_secs(10);
+
+/// Polls job `id` for up to [`CANCEL_GRACE`] until the org shows it Canceling or finished,
+/// so the user leaves knowing the cancel was taken; prints the state it reached.
+fn await_canceling(client: &Client, id: &str, progress: &dyn Fn(&str)) {
+    let schedule = Schedule::from_env();
+    let end = Instant::now() + schedule.scaled(CANCEL_GRACE);
+    while Instant::now() < end {
+        if let Ok(result) = client.check_status(id, false)
+            && (result.done || result.status == "Canceling")
+        {
+            progress(&format!("job {id}: {}", result.status));
+            return;
+        }
+        // Not interrupt::sleep: the interrupt already happened; a second one exits.
+        std::thread::sleep(
+            schedule
+                .scaled(Duration::from_secs(1))
+                .min(end.saturating_duration_since(Instant::now())),
+        );
+    }
+    progress(&format!(
+        "warning: the org does not show job {id} canceling yet; `portal-disable report {id}` shows it"
+    ));
 }
 
 /// Makes one call; when the org refuses the session and the source can log in again, logs in

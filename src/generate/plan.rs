@@ -43,6 +43,18 @@ pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Ve
             let existing = match std::fs::read_to_string(&disk_path) {
                 Ok(text) => Some(text),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                // Something in the way is the user's to move (exit 2), not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                    let blocker = display_path
+                        .ancestors()
+                        .skip(1)
+                        .find(|a| !a.as_os_str().is_empty() && root.join(a).is_file())
+                        .unwrap_or(&display_path);
+                    return Err(Error::Input(format!(
+                        "`{}` is a file where a folder must be; move it or choose another --output-dir",
+                        blocker.display()
+                    )));
+                }
                 Err(e) => return Err(Error::io("read", disk_path, e)),
             };
             let action = match &existing {

@@ -49,6 +49,34 @@ impl Schedule {
     }
 }
 
+/// The pause before retrying after the `streak`-th failure in a row (1 for the first):
+/// 1 s doubling up to 10 s, each pause moved by up to ±20 % so that many CI jobs hit by one
+/// outage do not poll in step. `jitter` is a number in [0, 1).
+pub fn backoff(streak: u32, jitter: f64) -> Duration {
+    let nominal = MIN_INTERVAL.as_secs_f64() * 2f64.powi(streak.saturating_sub(1).min(16) as i32);
+    let capped = nominal.min(MAX_INTERVAL.as_secs_f64());
+    Duration::from_secs_f64(capped * (0.8 + 0.4 * jitter.clamp(0.0, 1.0)))
+}
+
+/// A number in [0, 1) for the jitter: no cryptography needed, only processes that differ.
+pub fn jitter() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.load(Ordering::Relaxed);
+    if x == 0 {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        x = nanos ^ (u64::from(std::process::id()) << 32) | 1;
+    }
+    // xorshift64
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// How long ago a Salesforce timestamp (`2020-10-28T13:33:25.000Z`, or `+0000` as REST writes
 /// it) was, by the local clock; `None` when unreadable or in the future. Lets `report` pick up
 /// a job's poll interval where a deploy that has run for minutes left it.
@@ -133,6 +161,22 @@ mod tests {
         assert_eq!(age("2020-10-28T13:33:30.000Z", now), None);
         assert_eq!(age("2020-10-28 13:33:25", now), None);
         assert_eq!(age("yesterday", now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_to_10_seconds_within_20_percent() {
+        let secs = |streak, jitter| backoff(streak, jitter).as_secs_f64();
+        assert!((secs(1, 0.5) - 1.0).abs() < 1e-9);
+        assert!((secs(2, 0.5) - 2.0).abs() < 1e-9);
+        assert!((secs(4, 0.5) - 8.0).abs() < 1e-9);
+        assert!((secs(5, 0.5) - 10.0).abs() < 1e-9);
+        assert!((secs(1000, 0.5) - 10.0).abs() < 1e-9);
+        assert!((secs(1, 0.0) - 0.8).abs() < 1e-9);
+        assert!(secs(5, 0.999_999) <= 12.0);
+        for _ in 0..1000 {
+            let j = jitter();
+            assert!((0.0..1.0).contains(&j), "{j}");
+        }
     }
 
     #[test]

@@ -3,20 +3,22 @@
 //! Polls `checkDeployStatus` without details on the [`Schedule`], reports every answer to an
 //! observer (the progress display), and fetches the details once, when `done` is true. `done`
 //! decides, never the status name: Salesforce adds statuses (Finalizing...) over time.
-//! Transient failures are polled through, up to [`MAX_CONSECUTIVE_ERRORS`] in a row; an
-//! `INVALID_SESSION_ID` gets one re-login when the credential source can do it.
+//! Transient failures are polled through for as long as the wait lasts, with exponential
+//! backoff and jitter ([`backoff`]) or the server's `Retry-After`, one notice per streak of
+//! failures; an `INVALID_SESSION_ID` gets one re-login when the credential source can do it.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use super::client::{CallError, Client};
 use super::model::{DeployResult, RunTestFailure};
-use super::schedule::{Schedule, age};
+use super::schedule::{Schedule, age, backoff, jitter};
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::interrupt;
 
-/// Consecutive failed polls tolerated before giving up.
-pub const MAX_CONSECUTIVE_ERRORS: u32 = 30;
+/// Fetching a finished job's details polls through failures this long even when the wait has
+/// run out (nominal time): the job is done, only its report is missing.
+pub const DETAILS_GRACE: Duration = Duration::from_secs(60);
 
 /// What the poll loop tells the display.
 pub trait Observer {
@@ -26,6 +28,17 @@ pub trait Observer {
     fn new_test_failures(&mut self, failures: &[RunTestFailure]);
     /// A poll failed and will be retried.
     fn retrying(&mut self, problem: &str);
+    /// Polls answer again after `failures` failed ones in a row.
+    fn recovered(&mut self, failures: u32) {
+        let _ = failures;
+    }
+}
+
+/// Failed polls in a row, and whether the one re-login was spent.
+#[derive(Default)]
+struct Streak {
+    failures: u32,
+    relogged: bool,
 }
 
 /// How to follow a job.
@@ -51,15 +64,18 @@ impl Watch<'_> {
     pub fn follow(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
         let deadline = Instant::now() + self.wait;
         let mut first = true;
-        let mut errors = 0u32;
-        let mut relogged = false;
+        let mut streak = Streak::default();
+        // After a failed poll: the backoff (or Retry-After) instead of the poll interval.
+        let mut retry_in: Option<Duration> = None;
         let mut failures_seen = 0usize;
         loop {
             if !(first && self.poll_first) {
-                let pause = self.schedule.interval(self.started.elapsed());
+                let pause = retry_in
+                    .take()
+                    .unwrap_or_else(|| self.schedule.interval(self.started.elapsed()));
                 let now = Instant::now();
                 if !first && now >= deadline {
-                    return self.last(id);
+                    return self.last(id, observer);
                 }
                 // Never sleep past the deadline: the last poll happens at it.
                 let slept = interrupt::sleep(
@@ -74,13 +90,16 @@ impl Watch<'_> {
             first = false;
             match self.client.check_status(id, false) {
                 Ok(result) => {
-                    errors = 0;
+                    if streak.failures > 0 {
+                        observer.recovered(streak.failures);
+                        streak.failures = 0;
+                    }
                     if self.poll_first {
                         self.anchor(&result);
                     }
                     observer.status(&result);
                     if result.done {
-                        return self.details(id);
+                        return self.details(id, result, observer);
                     }
                     if self.verbose
                         && result.number_test_errors as usize > failures_seen
@@ -100,9 +119,9 @@ impl Watch<'_> {
                     }
                 }
                 Err(e) => {
-                    self.handle(e, &mut errors, &mut relogged, observer)?;
+                    retry_in = Some(self.handle(e, &mut streak, deadline, observer)?);
                     if Instant::now() >= deadline {
-                        return self.last(id);
+                        return self.last(id, observer);
                     }
                 }
             }
@@ -121,46 +140,79 @@ impl Watch<'_> {
         }
     }
 
-    /// One more status check when the wait ran out between polls.
-    fn last(&mut self, id: &str) -> Result<DeployResult> {
-        self.client
-            .check_status(id, false)
-            .map_err(|e| e.into_error("checkDeployStatus"))
+    /// One more status check when the wait ran out between polls. A transient failure then
+    /// leaves the job's state unknown: [`Error::WaitExpired`] (exit 69, like a job still
+    /// running), never a failure of the deploy.
+    fn last(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
+        let result = self.client.check_status(id, false).map_err(|e| {
+            if e.is_transient() {
+                Error::WaitExpired(e.to_string())
+            } else {
+                e.into_error("checkDeployStatus")
+            }
+        })?;
+        if result.done {
+            return self.details(id, result, observer);
+        }
+        Ok(result)
     }
 
-    /// Fetches the finished job's details, polling through transient failures.
-    fn details(&mut self, id: &str) -> Result<DeployResult> {
-        let mut errors = 0u32;
-        let mut relogged = false;
+    /// Fetches the finished job's details, polling through transient failures for
+    /// [`DETAILS_GRACE`]. When they cannot be had, the job's `summary` (done, without
+    /// details) is the result: the deploy's outcome and exit code stand, and a failure to
+    /// read its report never turns a finished deploy into an error.
+    fn details(
+        &mut self,
+        id: &str,
+        summary: DeployResult,
+        observer: &mut dyn Observer,
+    ) -> Result<DeployResult> {
+        let mut streak = Streak::default();
+        let deadline = Instant::now() + self.schedule.scaled(DETAILS_GRACE);
         loop {
-            match self.client.check_status(id, true) {
+            let problem = match self.client.check_status(id, true) {
                 Ok(result) => return Ok(result),
+                Err(e) if Instant::now() >= deadline => e.to_string(),
                 Err(e) => {
-                    self.handle(e, &mut errors, &mut relogged, &mut NoObserver)?;
-                    if !interrupt::sleep(self.schedule.scaled(Duration::from_secs(1))) {
-                        return Err(Error::Interrupted { canceled: false });
+                    let text = e.to_string();
+                    match self.handle(e, &mut streak, deadline, &mut NoObserver) {
+                        Ok(pause) => {
+                            if !interrupt::sleep(pause) {
+                                return Err(Error::Interrupted { canceled: false });
+                            }
+                            continue;
+                        }
+                        Err(Error::Fault { code, message, .. }) => format!("{code}: {message}"),
+                        Err(_) => text,
                     }
                 }
-            }
+            };
+            observer.retrying(&format!(
+                "cannot fetch the job's details ({problem}); reporting its status only"
+            ));
+            return Ok(summary);
         }
     }
 
-    /// Decides what a failed poll means: retry (Ok) or stop (Err).
+    /// Decides what a failed poll means: retry after the returned pause (Ok) or stop (Err).
+    /// The pause never reaches past `deadline`.
     fn handle(
         &mut self,
         error: CallError,
-        errors: &mut u32,
-        relogged: &mut bool,
+        streak: &mut Streak,
+        deadline: Instant,
         observer: &mut dyn Observer,
-    ) -> Result<()> {
+    ) -> Result<Duration> {
         if let CallError::Fault(fault) = &error
             && fault.is_invalid_session()
         {
-            if !*relogged && let Some(session) = self.credentials.relogin() {
-                *relogged = true;
+            if !streak.relogged
+                && let Some(session) = self.credentials.relogin()
+            {
+                streak.relogged = true;
                 self.client.set_session(session?)?;
                 observer.retrying("the session expired; logged in again");
-                return Ok(());
+                return Ok(Duration::ZERO);
             }
             return Err(Error::Fault {
                 operation: "checkDeployStatus",
@@ -168,12 +220,20 @@ impl Watch<'_> {
                 message: format!("{} ({})", fault.message, self.credentials.expired_hint()),
             });
         }
-        if error.is_transient() && *errors < MAX_CONSECUTIVE_ERRORS {
-            *errors += 1;
-            observer.retrying(&format!("{error}; polling again"));
-            return Ok(());
+        if !error.is_transient() {
+            return Err(error.into_error("checkDeployStatus"));
         }
-        Err(error.into_error("checkDeployStatus"))
+        streak.failures += 1;
+        if streak.failures == 1 {
+            observer.retrying(&format!(
+                "{error}; polling again with backoff until the wait runs out"
+            ));
+        }
+        let pause = match error.retry_after() {
+            Some(asked) => self.schedule.scaled(asked),
+            None => self.schedule.scaled(backoff(streak.failures, jitter())),
+        };
+        Ok(pause.min(deadline.saturating_duration_since(Instant::now())))
     }
 }
 

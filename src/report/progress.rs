@@ -115,4 +115,11 @@ impl Observer for Progress {
     fn retrying(&mut self, problem: &str) {
         self.line(&format!("warning: {problem}"));
     }
+
+    fn recovered(&mut self, failures: u32) {
+        self.line(&format!(
+            "the org answers again after {failures} failed poll{}",
+            if failures == 1 { "" } else { "s" }
+        ));
+    }
 }

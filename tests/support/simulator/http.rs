@@ -5,9 +5,10 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// A request as the handler sees it.
 #[derive(Debug, Clone)]
@@ -33,6 +34,27 @@ pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Extra headers (`Retry-After`).
+    pub headers: Vec<(&'static str, String)>,
+    /// How it reaches the client: whole, or broken on the wire.
+    pub wire: Wire,
+    /// After this answer the server stops listening for a while: connections are refused
+    /// (the org or its load balancer unreachable).
+    pub then_down: Option<Duration>,
+}
+
+/// How a response travels: the faults of a network between the client and the org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Wire {
+    #[default]
+    Whole,
+    /// The connection closes without a byte of answer (a proxy dropping it, a TLS disconnect).
+    Close,
+    /// The head and this many body bytes, then the connection closes while Content-Length
+    /// promises the whole body (a reset mid-answer).
+    CutAfter(usize),
+    /// The whole answer, after this pause (a stalled org beyond the client's read timeout).
+    Delay(Duration),
 }
 
 impl Response {
@@ -41,6 +63,9 @@ impl Response {
             status,
             content_type: "text/xml;charset=UTF-8",
             body: body.into_bytes(),
+            headers: Vec::new(),
+            wire: Wire::Whole,
+            then_down: None,
         }
     }
 
@@ -49,6 +74,9 @@ impl Response {
             status,
             content_type: "application/json;charset=UTF-8",
             body: body.into_bytes(),
+            headers: Vec::new(),
+            wire: Wire::Whole,
+            then_down: None,
         }
     }
 
@@ -57,7 +85,20 @@ impl Response {
             status,
             content_type: "text/html",
             body: body.as_bytes().to_vec(),
+            headers: Vec::new(),
+            wire: Wire::Whole,
+            then_down: None,
         }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn on_wire(mut self, wire: Wire) -> Self {
+        self.wire = wire;
+        self
     }
 }
 
@@ -70,23 +111,66 @@ pub struct Server {
     accept: Option<JoinHandle<()>>,
 }
 
+/// The listening socket, which an answer can close for a while (connections are then refused).
+struct Listener {
+    port: u16,
+    socket: Mutex<Option<TcpListener>>,
+    reopen_at: Mutex<Option<Instant>>,
+}
+
+impl Listener {
+    fn bind(port: u16) -> std::io::Result<TcpListener> {
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        listener.set_nonblocking(true)?;
+        Ok(listener)
+    }
+
+    /// Closes the socket now; the accept loop opens it again after `pause`.
+    fn close_for(&self, pause: Duration) {
+        *self.reopen_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + pause);
+        self.socket.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
 impl Server {
     pub fn start(handler: Handler) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
-        let port = listener
+        let socket = Listener::bind(0).unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = socket
             .local_addr()
             .unwrap_or_else(|e| panic!("local_addr: {e}"))
             .port();
+        let listener = Arc::new(Listener {
+            port,
+            socket: Mutex::new(Some(socket)),
+            reopen_at: Mutex::new(None),
+        });
         let stop = Arc::new(AtomicBool::new(false));
         let stop_flag = Arc::clone(&stop);
         let accept = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop_flag.load(Ordering::SeqCst) {
-                    break;
+            while !stop_flag.load(Ordering::SeqCst) {
+                let accepted = {
+                    let mut socket = listener.socket.lock().unwrap_or_else(|e| e.into_inner());
+                    if socket.is_none() {
+                        let mut reopen =
+                            listener.reopen_at.lock().unwrap_or_else(|e| e.into_inner());
+                        if reopen.is_some_and(|at| Instant::now() >= at)
+                            && let Ok(l) = Listener::bind(listener.port)
+                        {
+                            *socket = Some(l);
+                            *reopen = None;
+                        }
+                    }
+                    socket.as_ref().map(|l| l.accept())
+                };
+                match accepted {
+                    Some(Ok((stream, _))) => {
+                        let _ = stream.set_nonblocking(false);
+                        let handler = Arc::clone(&handler);
+                        let listener = Arc::clone(&listener);
+                        std::thread::spawn(move || serve(stream, handler, &listener));
+                    }
+                    _ => std::thread::sleep(Duration::from_millis(2)),
                 }
-                let Ok(stream) = stream else { continue };
-                let handler = Arc::clone(&handler);
-                std::thread::spawn(move || serve(stream, handler));
             }
         });
         Server {
@@ -100,15 +184,13 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
         if let Some(handle) = self.accept.take() {
             let _ = handle.join();
         }
     }
 }
 
-fn serve(stream: TcpStream, handler: Handler) {
+fn serve(stream: TcpStream, handler: Handler, listener: &Listener) {
     let Ok(write_half) = stream.try_clone() else {
         return;
     };
@@ -117,17 +199,41 @@ fn serve(stream: TcpStream, handler: Handler) {
         return;
     };
     let response = handler(request);
+    // Closed before the answer goes out: the client's next connection is refused for sure.
+    if let Some(pause) = response.then_down {
+        listener.close_for(pause);
+    }
     let mut out = write_half;
+    let extra: String = response
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         response.status,
         reason(response.status),
         response.content_type,
         response.body.len()
     );
+    let body: &[u8] = match response.wire {
+        Wire::Close => {
+            let _ = out.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        Wire::CutAfter(n) => &response.body[..n.min(response.body.len())],
+        Wire::Delay(pause) => {
+            std::thread::sleep(pause);
+            &response.body
+        }
+        Wire::Whole => &response.body,
+    };
     let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&response.body);
+    let _ = out.write_all(body);
     let _ = out.flush();
+    if matches!(response.wire, Wire::CutAfter(_)) {
+        let _ = out.shutdown(std::net::Shutdown::Both);
+    }
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
@@ -185,9 +291,12 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
+        420 => "Enhance Your Calm",
+        429 => "Too Many Requests",
         500 => "Server Error",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     }
 }

@@ -15,7 +15,8 @@ pub mod respond;
 mod scenario;
 mod zipcheck;
 
-pub use scenario::{AuthConfig, Ending, Injected, Scenario};
+#[allow(unused_imports)] // each test binary uses its own subset
+pub use scenario::{AuthConfig, Ending, Injected, Injection, Scenario};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,7 +24,7 @@ use std::time::Instant;
 
 use portal_disable::metadata::xml::{self, Element};
 
-use http::{Request, Response, Server};
+use http::{Request, Response, Server, Wire};
 use job::Job;
 
 /// The static access token the simulator always accepts (unless `expire_after_polls` revoked
@@ -90,10 +91,8 @@ impl Simulator {
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
         let scenario = Arc::new(Mutex::new(scenario));
-        let handler_scenario = Arc::clone(&scenario);
-        let server = Server::start(Arc::new(move |request| {
-            handle(&shared, &handler_scenario, request)
-        }));
+        let faults = Arc::clone(&scenario);
+        let server = Server::start(Arc::new(move |request| handle(&shared, &faults, request)));
         let simulator = Simulator {
             server,
             state,
@@ -113,6 +112,13 @@ impl Simulator {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.server.port)
+    }
+
+    /// Ends every injected fault still pending: the network is healthy again.
+    pub fn heal(&self) {
+        let mut scenario = self.scenario.lock().unwrap_or_else(|e| e.into_inner());
+        scenario.poll_failures.clear();
+        scenario.injections.clear();
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -193,7 +199,13 @@ fn route(
 ) -> Response {
     let path = request.path.split('?').next().unwrap_or("");
     match (request.method.as_str(), path) {
-        ("GET", "/services/data" | "/services/data/") => versions(scenario.org_version),
+        ("GET", "/services/data" | "/services/data/") => {
+            let real = versions(scenario.org_version);
+            match take_injection(scenario, "versions") {
+                Some(kind) => inject(kind, real),
+                None => real,
+            }
+        }
         ("POST", "/services/oauth2/token") => {
             let State {
                 sessions, base_url, ..
@@ -255,6 +267,81 @@ fn soap(
     if operation.name == "checkDeployStatus" {
         state.sessions.polled(&session, &scenario.auth);
     }
+    let detailed = operation.name == "checkDeployStatus"
+        && operation
+            .text_of("includeDetails")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let injected = detailed
+        .then(|| take_injection(scenario, DETAILED_POLL))
+        .flatten()
+        .or_else(|| take_injection(scenario, &operation.name));
+    let real = operate(state, scenario, operation, record);
+    match injected {
+        Some(kind) => inject(kind, real),
+        None => real,
+    }
+}
+
+/// The injection target for `checkDeployStatus` calls with `includeDetails` only.
+pub const DETAILED_POLL: &str = "checkDeployStatus details";
+
+/// The next fault for a call of `operation`: the scenario's `poll_failures` first (status
+/// polls), then its `injections`.
+fn take_injection(scenario: &mut Scenario, operation: &str) -> Option<Injected> {
+    if operation.starts_with("checkDeployStatus") && !scenario.poll_failures.is_empty() {
+        return Some(scenario.poll_failures.remove(0));
+    }
+    let injection = scenario
+        .injections
+        .iter_mut()
+        .find(|i| i.operation == operation && i.count > 0)?;
+    injection.count -= 1;
+    Some(injection.kind.clone())
+}
+
+/// The answer `real` as the injected fault turns it.
+fn inject(kind: Injected, real: Response) -> Response {
+    match kind {
+        Injected::Html(status) => Response::html(
+            status,
+            "<html><body><h1>Bad Message 503</h1><pre>reason: Service Unavailable</pre></body></html>",
+        ),
+        Injected::Http(status, retry_after) => {
+            let response = Response::html(status, "");
+            match retry_after {
+                Some(seconds) => response.with_header("Retry-After", seconds.to_string()),
+                None => response,
+            }
+        }
+        Injected::Fault(code) => {
+            Response::xml(500, respond::fault(code, "injected by the simulator"))
+        }
+        Injected::Reset => {
+            let half = real.body.len() / 2;
+            real.on_wire(Wire::CutAfter(half))
+        }
+        Injected::Truncated => {
+            let mut response = real;
+            response.body.truncate(response.body.len() / 2);
+            response.status = 200;
+            response
+        }
+        Injected::Refuse => real.on_wire(Wire::Close),
+        Injected::Slow(pause) => real.on_wire(Wire::Delay(pause)),
+        Injected::Down(pause) => Response {
+            then_down: Some(pause),
+            ..real
+        },
+    }
+}
+
+/// What the org does for one SOAP call.
+fn operate(
+    state: &mut State,
+    scenario: &mut Scenario,
+    operation: &Element,
+    record: &mut Recorded,
+) -> Response {
     let now = Instant::now();
     match operation.name.as_str() {
         "deploy" => deploy::deploy(state, scenario, operation, record, now),
@@ -267,22 +354,6 @@ fn soap(
             let details = operation
                 .text_of("includeDetails")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-            if !scenario.poll_failures.is_empty() {
-                match scenario.poll_failures.remove(0) {
-                    Injected::Html(status) => {
-                        return Response::html(
-                            status,
-                            "<html><body><h1>Bad Message 503</h1><pre>reason: Service Unavailable</pre></body></html>",
-                        );
-                    }
-                    Injected::Fault(code) => {
-                        return Response::xml(
-                            500,
-                            respond::fault(code, "injected by the simulator"),
-                        );
-                    }
-                }
-            }
             match state.jobs.get(&id) {
                 Some(job) => Response::xml(200, respond::status_response(job, now, details)),
                 None => Response::xml(500, respond::fault("INVALID_ID_FIELD", "Invalid deploy ID")),

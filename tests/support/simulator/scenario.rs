@@ -23,8 +23,43 @@ pub enum Ending {
 pub enum Injected {
     /// An HTML error page with this status (a proxy's 502/503).
     Html(u16),
+    /// This status with an empty body and, when given, `Retry-After: seconds` (429, 503).
+    Http(u16, Option<u64>),
     /// A SOAP fault with this code.
     Fault(&'static str),
+    /// The head and half the real answer, then the connection closes (a reset mid-body).
+    Reset,
+    /// A 200 whose body is the first half of the real answer (a truncated, unparsable body).
+    Truncated,
+    /// The connection closes without an answer (a dropped connection, a TLS disconnect).
+    Refuse,
+    /// The real answer, after this pause (past the client's scaled read timeout).
+    Slow(Duration),
+    /// The real answer, then the server stops listening for this long: every connection in
+    /// between is refused (the org unreachable, as a DNS or load-balancer outage).
+    Down(Duration),
+}
+
+/// A fault for a number of calls of one SOAP operation.
+#[derive(Debug, Clone)]
+pub struct Injection {
+    /// `checkDeployStatus`, `deploy`, `cancelDeploy`..., `versions` for the
+    /// `GET /services/data/` the client makes before `deploy()`, or `DETAILED_POLL` for the
+    /// status calls with details only.
+    pub operation: &'static str,
+    pub kind: Injected,
+    /// How many calls in a row meet it (from the first call of `operation`).
+    pub count: u32,
+}
+
+impl Injection {
+    pub fn polls(kind: Injected, count: u32) -> Self {
+        Injection {
+            operation: "checkDeployStatus",
+            kind,
+            count,
+        }
+    }
 }
 
 /// What the org does in one test.
@@ -43,6 +78,9 @@ pub struct Scenario {
     /// timing out after the org took the zip).
     pub deploy_lost: Option<u16>,
     pub poll_failures: Vec<Injected>,
+    /// Faults by operation and count, met after `poll_failures`. On `deploy()` the job is
+    /// created first: the answer is lost after the org took the zip.
+    pub injections: Vec<Injection>,
     /// The newest API version the org reports.
     pub org_version: &'static str,
     /// What the OAuth token endpoint accepts, and when sessions expire.
@@ -60,6 +98,7 @@ impl Default for Scenario {
             deploy_fault: None,
             deploy_lost: None,
             poll_failures: Vec::new(),
+            injections: Vec::new(),
             org_version: "68.0",
             auth: AuthConfig::default(),
         }
