@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::auth::Credentials;
 use crate::cli::{DeployArgs, RenderArgs};
@@ -128,16 +128,14 @@ fn deploy(
             &|l| progress.line(l),
         ));
     }
-    let schedule = Schedule::from_env();
-    let followed = Watch {
-        client: &mut client,
-        credentials: &credentials,
-        schedule,
+    let followed = Watch::for_minutes(
+        &mut client,
+        &credentials,
         started,
-        wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
-        verbose: args.output.verbose,
-        poll_first: false,
-    }
+        args.wait,
+        args.output.verbose,
+        false,
+    )
     .follow(&accepted.id, &mut progress);
     progress.finish();
     let result = match followed {

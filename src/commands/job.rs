@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::auth::Credentials;
 use crate::cli::{CancelArgs, QuickDeployArgs, ReportArgs};
@@ -11,7 +11,6 @@ use crate::commands::org::{self, Output};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::metadata::model::Outcome;
-use crate::metadata::schedule::Schedule;
 use crate::metadata::watch::Watch;
 use crate::report::progress::Progress;
 
@@ -36,16 +35,14 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
             })?
             .map_err(|e| org::call_error(e, "checkDeployStatus", &credentials))?
         } else {
-            let schedule = Schedule::from_env();
-            Watch {
-                client: &mut client,
-                credentials: &credentials,
-                schedule,
-                started: Instant::now(),
-                wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
-                verbose: args.output.verbose,
-                poll_first: true,
-            }
+            Watch::for_minutes(
+                &mut client,
+                &credentials,
+                Instant::now(),
+                args.wait,
+                args.output.verbose,
+                true,
+            )
             .follow(&args.job_id, &mut progress)?
         };
         progress.finish();
@@ -94,16 +91,14 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
                 ": canceling"
             }
         ));
-        let schedule = Schedule::from_env();
-        let result = Watch {
-            client: &mut client,
-            credentials: &credentials,
-            schedule,
-            started: Instant::now(),
-            wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
-            verbose: false,
-            poll_first: true,
-        }
+        let result = Watch::for_minutes(
+            &mut client,
+            &credentials,
+            Instant::now(),
+            args.wait,
+            false,
+            true,
+        )
         .follow(&answer.id, &mut progress)?;
         progress.finish();
         let code = match result.outcome() {
@@ -156,16 +151,14 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
             "Quick deploy job {id} of validation {}",
             args.validation_id
         ));
-        let schedule = Schedule::from_env();
-        let followed = Watch {
-            client: &mut client,
-            credentials: &credentials,
-            schedule,
+        let followed = Watch::for_minutes(
+            &mut client,
+            &credentials,
             started,
-            wait: schedule.scaled(Duration::from_secs(args.wait * 60)),
-            verbose: args.output.verbose,
-            poll_first: false,
-        }
+            args.wait,
+            args.output.verbose,
+            false,
+        )
         .follow(&id, &mut progress);
         progress.finish();
         let result = match followed {

@@ -58,7 +58,29 @@ pub struct Watch<'a> {
     pub poll_first: bool,
 }
 
-impl Watch<'_> {
+impl<'a> Watch<'a> {
+    /// A watch on the environment's clock (`PORTAL_DISABLE_TIME_SCALE` in tests) that gives up
+    /// after `wait_minutes` (the `--wait` flag).
+    pub fn for_minutes(
+        client: &'a mut Client,
+        credentials: &'a Credentials,
+        started: Instant,
+        wait_minutes: u64,
+        verbose: bool,
+        poll_first: bool,
+    ) -> Self {
+        let schedule = Schedule::from_env();
+        Watch {
+            client,
+            credentials,
+            schedule,
+            started,
+            wait: schedule.scaled(Duration::from_secs(wait_minutes * 60)),
+            verbose,
+            poll_first,
+        }
+    }
+
     /// Polls until `done` (then returns the result with details) or until the wait runs out
     /// (then returns the last result, not done).
     pub fn follow(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
