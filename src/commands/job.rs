@@ -5,14 +5,31 @@ use std::cell::RefCell;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::auth::Credentials;
+use crate::auth::{AuthFlags, Credentials};
 use crate::cli::{CancelArgs, QuickDeployArgs, ReportArgs};
 use crate::commands::org::{self, Output};
 use crate::error::{Error, Result};
 use crate::interrupt;
+use crate::metadata::client::Client;
 use crate::metadata::model::Outcome;
 use crate::metadata::watch::Watch;
 use crate::report::progress::Progress;
+
+/// What `report` and `cancel` start with: the job id checked, the session, interrupts
+/// handled (naming the job), the progress line and a client at the right version.
+fn join(
+    job_id: &str,
+    auth: &AuthFlags,
+    api_version: Option<&str>,
+) -> Result<(Credentials, Progress, Client)> {
+    org::check_job_id(job_id, "job id")?;
+    let credentials = Credentials::from_process_env(auth)?;
+    interrupt::install();
+    interrupt::set_job(job_id);
+    let progress = Progress::new(false);
+    let client = org::connect(&credentials, api_version, None, &|l| progress.line(l))?;
+    Ok((credentials, progress, client))
+}
 
 /// `report JOB_ID [--wait M]`.
 pub fn report(args: &ReportArgs) -> Result<ExitCode> {
@@ -21,14 +38,8 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
     };
     let job_id = RefCell::new(None);
     output.guard(&job_id, Some(&args.job_id), || {
-        org::check_job_id(&args.job_id, "job id")?;
-        let credentials = Credentials::from_process_env(&args.auth)?;
-        interrupt::install();
-        interrupt::set_job(&args.job_id);
-        let mut progress = Progress::new(false);
-        let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
-            progress.line(l)
-        })?;
+        let (credentials, mut progress, mut client) =
+            join(&args.job_id, &args.auth, args.api_version.as_deref())?;
         let result = if args.wait == 0 {
             org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
                 c.check_status(&args.job_id, true)
@@ -58,14 +69,8 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
     };
     let job_id = RefCell::new(None);
     output.guard(&job_id, Some(&args.job_id), || {
-        org::check_job_id(&args.job_id, "job id")?;
-        let credentials = Credentials::from_process_env(&args.auth)?;
-        interrupt::install();
-        interrupt::set_job(&args.job_id);
-        let mut progress = Progress::new(false);
-        let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
-            progress.line(l)
-        })?;
+        let (credentials, mut progress, mut client) =
+            join(&args.job_id, &args.auth, args.api_version.as_deref())?;
         let answer = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
             c.cancel(&args.job_id)
         })?
