@@ -288,9 +288,10 @@ pub struct DeployArgs {
     #[arg(long = "async", conflicts_with = "wait")]
     pub run_async: bool,
 
-    /// Minutes to follow the job before exiting 69 with its id (it keeps running).
-    #[arg(long, value_name = "MINUTES", default_value_t = 33, value_parser = wait_minutes())]
-    pub wait: u64,
+    /// Minutes to follow the job before exiting 69 with its id (it keeps running) [default:
+    /// `wait` of [deploy] in portal-disable.toml, else 33].
+    #[arg(long, value_name = "MINUTES", value_parser = wait_minutes())]
+    pub wait: Option<u64>,
 
     /// On Ctrl-C (or SIGTERM) cancel the deploy before exiting 130 [default: leave it running
     /// and print its id].

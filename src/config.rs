@@ -50,6 +50,71 @@ struct FileConfig {
     entry_points: BTreeMap<String, bool>,
     #[serde(default)]
     trigger: FileTrigger,
+    #[serde(default)]
+    deploy: FileDeploy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDeploy {
+    test_level: Option<String>,
+    tests: Option<Vec<String>>,
+    wait: Option<u64>,
+}
+
+/// `[deploy]` of the config file: defaults for `deploy`, each overridden by its flag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeployDefaults {
+    /// `NoTestRun`, `RunSpecifiedTests`, `RunLocalTests` or `RunAllTestsInOrg`.
+    pub test_level: Option<String>,
+    /// Test classes for RunSpecifiedTests.
+    pub tests: Vec<String>,
+    /// Minutes to follow a deploy.
+    pub wait: Option<u64>,
+}
+
+/// The Metadata API's test levels, as `[deploy] test_level` accepts them.
+const TEST_LEVELS: [&str; 4] = [
+    "NoTestRun",
+    "RunSpecifiedTests",
+    "RunLocalTests",
+    "RunAllTestsInOrg",
+];
+/// The longest `--wait` (a week), as the flag allows.
+const MAX_WAIT_MINUTES: u64 = 10_080;
+
+/// Reads and checks `[deploy]` of the config file (`--config` or `portal-disable.toml`).
+pub fn deploy_defaults(root: &Path, config: Option<&Path>) -> Result<DeployDefaults> {
+    let (file, label) = read_file_config(root, config)?;
+    let deploy = file.deploy;
+    if let Some(level) = &deploy.test_level
+        && !TEST_LEVELS.contains(&level.as_str())
+    {
+        return Err(Error::Input(format!(
+            "{label}: [deploy] test_level `{level}` is not a test level; use one of {}",
+            TEST_LEVELS.join(", ")
+        )));
+    }
+    let tests = deploy.tests.unwrap_or_default();
+    for test in &tests {
+        if let Err(problem) = apex_names::check_identifier(test) {
+            return Err(Error::Input(format!(
+                "{label}: [deploy] tests: class name `{test}` {problem}"
+            )));
+        }
+    }
+    if let Some(wait) = deploy.wait
+        && wait > MAX_WAIT_MINUTES
+    {
+        return Err(Error::Input(format!(
+            "{label}: [deploy] wait = {wait} minutes is more than a week ({MAX_WAIT_MINUTES}); lower it"
+        )));
+    }
+    Ok(DeployDefaults {
+        test_level: deploy.test_level,
+        tests,
+        wait: deploy.wait,
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -457,6 +522,46 @@ mod tests {
             ..Overrides::default()
         };
         assert!(settings("", &flags).is_ok());
+    }
+
+    #[test]
+    fn deploy_defaults_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let write = |text: &str| {
+            std::fs::write(dir.path().join(FILE_NAME), text).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(
+            deploy_defaults(dir.path(), None).map_err(|e| e.to_string()),
+            Ok(DeployDefaults::default())
+        );
+        write("[deploy]\ntest_level = \"RunLocalTests\"\nwait = 60\n");
+        assert_eq!(
+            deploy_defaults(dir.path(), None).map_err(|e| e.to_string()),
+            Ok(DeployDefaults {
+                test_level: Some("RunLocalTests".into()),
+                tests: Vec::new(),
+                wait: Some(60),
+            })
+        );
+        for (toml, want) in [
+            (
+                "[deploy]\ntest_level = \"Everything\"\n",
+                "is not a test level",
+            ),
+            (
+                "[deploy]\ntests = [\"1Bad\"]\n",
+                "class name `1Bad` must start with a letter",
+            ),
+            ("[deploy]\nwait = 20000\n", "more than a week"),
+            ("[deploy]\nwaiting = 1\n", "unknown field `waiting`"),
+        ] {
+            write(toml);
+            let err = deploy_defaults(dir.path(), None).map_err(|e| e.to_string());
+            assert!(
+                matches!(&err, Err(m) if m.contains(want)),
+                "{toml}: {err:?}"
+            );
+        }
     }
 
     #[test]

@@ -103,6 +103,45 @@ fn the_generated_sources_deploy_with_their_test_class() {
 }
 
 #[test]
+fn deploy_defaults_come_from_the_config_file() {
+    let sim = Simulator::start(Scenario::default());
+    let project = Project::default();
+    std::fs::write(
+        project.root().join("portal-disable.toml"),
+        "[deploy]\ntests = [\"PortalUserDisablerTest\"]\nwait = 5\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = run(
+        bin(&sim).current_dir(project.root()),
+        &["deploy", "--zip", "deploy.zip"],
+    );
+    out.code(0);
+    assert_one_clean_deploy(&sim);
+    assert_eq!(option(&sim, "testLevel"), ["RunSpecifiedTests"]);
+    assert_eq!(option(&sim, "runTests"), ["PortalUserDisablerTest"]);
+
+    // A bad value is bad input, before any request.
+    let sim = Simulator::start(Scenario::default());
+    std::fs::write(
+        project.root().join("portal-disable.toml"),
+        "[deploy]\ntest_level = \"Everything\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = run(
+        bin(&sim).current_dir(project.root()),
+        &["deploy", "--zip", "deploy.zip"],
+    );
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("[deploy] test_level `Everything` is not a test level"),
+        "{}",
+        out.stderr
+    );
+    assert!(sim.requests().is_empty());
+}
+
+#[test]
 fn success_as_json() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();

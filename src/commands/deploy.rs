@@ -13,6 +13,7 @@ use crate::auth::Credentials;
 use crate::cli::{DeployArgs, RenderArgs};
 use crate::commands::generate::load_render_settings;
 use crate::commands::org::{self, Output};
+use crate::config::{self, DeployDefaults};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::metadata::archive::ZipSource;
@@ -23,6 +24,10 @@ use crate::metadata::watch::Watch;
 use crate::metadata::zip_dir::zip_dir;
 use crate::package;
 use crate::report::progress::Progress;
+
+/// How long `deploy` follows a job when neither `--wait` nor `[deploy] wait` says: the sf
+/// CLI's default.
+const DEFAULT_WAIT_MINUTES: u64 = 33;
 
 /// Runs `deploy` in folder `root`.
 pub fn run(root: &Path, args: &DeployArgs) -> Result<ExitCode> {
@@ -40,6 +45,7 @@ fn deploy(
     job_id: &RefCell<Option<String>>,
 ) -> Result<ExitCode> {
     let credentials = Credentials::from_process_env(&args.auth)?;
+    let defaults = config::deploy_defaults(root, None)?;
     interrupt::install();
     // `_scratch` keeps a zip built for this deploy on disk until the deploy is done.
     let Packaged {
@@ -68,7 +74,7 @@ fn deploy(
         (None, None) => package_generated_sources(root, &args.source.source_dir)?,
     };
     let summary = zip.inspect()?;
-    let options = deploy_options(args, summary.single_package, &default_tests)?;
+    let options = deploy_options(args, &defaults, summary.single_package, &default_tests)?;
 
     let mut progress = Progress::new(false);
     let mut client = org::connect(
@@ -132,7 +138,7 @@ fn deploy(
         &mut client,
         &credentials,
         started,
-        args.wait,
+        args.wait.or(defaults.wait).unwrap_or(DEFAULT_WAIT_MINUTES),
         args.output.verbose,
         false,
     )
@@ -244,24 +250,44 @@ pub fn package_generated_sources(root: &Path, source_dirs: &[PathBuf]) -> Result
 /// RunSpecifiedTests when no --tests is given and the level is RunSpecifiedTests or unset.
 pub fn deploy_options(
     args: &DeployArgs,
+    defaults: &DeployDefaults,
     single_package: bool,
     default_tests: &[String],
 ) -> Result<DeployOptions> {
-    for test in &args.tests {
+    // Flags first, then [deploy] of portal-disable.toml (already checked), then the
+    // generated test class.
+    let given_tests = if args.tests.is_empty() {
+        &defaults.tests
+    } else {
+        &args.tests
+    };
+    let test_level = match args.test_level {
+        Some(level) => Some(level),
+        None => defaults
+            .test_level
+            .as_deref()
+            .map(|name| {
+                <TestLevel as clap::ValueEnum>::from_str(name, false).map_err(|_| {
+                    Error::Input(format!("[deploy] test_level `{name}` is not a test level"))
+                })
+            })
+            .transpose()?,
+    };
+    for test in given_tests {
         if test.is_empty() || test.contains(',') || test.contains(char::is_whitespace) {
             return Err(Error::Input(format!(
                 "--tests `{test}` is not a class name; give one class per --tests flag"
             )));
         }
     }
-    let tests: Vec<String> = if !args.tests.is_empty() {
-        args.tests.clone()
-    } else if matches!(args.test_level, None | Some(TestLevel::RunSpecifiedTests)) {
+    let tests: Vec<String> = if !given_tests.is_empty() {
+        given_tests.clone()
+    } else if matches!(test_level, None | Some(TestLevel::RunSpecifiedTests)) {
         default_tests.to_vec()
     } else {
         Vec::new()
     };
-    let level = match (args.test_level, tests.is_empty()) {
+    let level = match (test_level, tests.is_empty()) {
         (None, false) => Some(TestLevel::RunSpecifiedTests),
         (None, true) => None,
         (Some(TestLevel::RunSpecifiedTests), true) => {
@@ -308,7 +334,51 @@ mod tests {
             panic!("{flags:?} did not parse")
         };
         let defaults: Vec<String> = default_tests.iter().map(|t| t.to_string()).collect();
-        deploy_options(&args, true, &defaults)
+        deploy_options(&args, &DeployDefaults::default(), true, &defaults)
+    }
+
+    #[test]
+    fn config_defaults_apply_under_the_flags() {
+        let Ok(Cli {
+            command: Command::Deploy(args),
+        }) = Cli::try_parse_from(["portal-disable", "deploy", "--zip", "x.zip"])
+        else {
+            panic!("did not parse")
+        };
+        let from_config = DeployDefaults {
+            test_level: Some("RunSpecifiedTests".into()),
+            tests: vec!["ConfiguredTest".into()],
+            wait: Some(5),
+        };
+        let o = deploy_options(&args, &from_config, true, &["GenTest".into()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.run_tests, ["ConfiguredTest"]);
+        let local = DeployDefaults {
+            test_level: Some("RunLocalTests".into()),
+            ..DeployDefaults::default()
+        };
+        let o = deploy_options(&args, &local, true, &["GenTest".into()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (o.test_level, o.run_tests.len()),
+            (Some(TestLevel::RunLocalTests), 0)
+        );
+        // A flag wins over the file.
+        let Ok(Cli {
+            command: Command::Deploy(flagged),
+        }) = Cli::try_parse_from([
+            "portal-disable",
+            "deploy",
+            "--zip",
+            "x.zip",
+            "--test-level",
+            "NoTestRun",
+        ])
+        else {
+            panic!("did not parse")
+        };
+        let o = deploy_options(&flagged, &local, true, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.test_level, Some(TestLevel::NoTestRun));
     }
 
     #[test]
