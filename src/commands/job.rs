@@ -74,18 +74,13 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
         let answer = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
             c.cancel(&args.job_id)
         })?
-        .map_err(|e| match e {
-            crate::metadata::client::CallError::Fault(f) if f.code == "INVALID_ID_FIELD" => {
-                Error::Fault {
-                    operation: "cancelDeploy",
-                    code: f.code,
-                    message: format!(
-                        "{} (the job is already finished, or no deploy has this id)",
-                        f.message
-                    ),
-                }
-            }
-            other => org::call_error(other, "cancelDeploy", &credentials),
+        .map_err(|e| {
+            org::call_error_explaining_invalid_id(
+                e,
+                "cancelDeploy",
+                "the job is already finished, or no deploy has this id",
+                &credentials,
+            )
         })?;
         progress.line(&format!(
             "Cancel requested for {}{}",
@@ -115,6 +110,10 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
     })
 }
 
+/// What an id refused by `deployRecentValidation` must be.
+const QUICK_DEPLOY_NEEDS: &str =
+    "quick deploy needs a successful validation with tests from the last 10 days in this org";
+
 /// `quick-deploy VALIDATION_ID`.
 pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
     let output = Output {
@@ -133,19 +132,14 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
         let id = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
             c.deploy_recent_validation(&args.validation_id)
         })?
-        .map_err(|e| match e {
-                crate::metadata::client::CallError::Fault(f) if f.code == "INVALID_ID_FIELD" => {
-                    Error::Fault {
-                        operation: "deployRecentValidation",
-                        code: f.code,
-                        message: format!(
-                            "{} (quick deploy needs a successful validation with tests from the last 10 days in this org)",
-                            f.message
-                        ),
-                    }
-                }
-                other => org::call_error(other, "deployRecentValidation", &credentials),
-            })?;
+        .map_err(|e| {
+            org::call_error_explaining_invalid_id(
+                e,
+                "deployRecentValidation",
+                QUICK_DEPLOY_NEEDS,
+                &credentials,
+            )
+        })?;
         *job_id.borrow_mut() = Some(id.clone());
         interrupt::set_job(&id);
         if args.run_async {
@@ -168,9 +162,12 @@ pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
         progress.finish();
         let result = match followed {
             Err(Error::Interrupted { .. }) => {
-                return Err(org::interrupted(&client, &id, args.cancel_on_interrupt, &|l| {
-                    eprintln!("{l}")
-                }));
+                return Err(org::interrupted(
+                    &client,
+                    &id,
+                    args.cancel_on_interrupt,
+                    &|l| eprintln!("{l}"),
+                ));
             }
             other => other?,
         };

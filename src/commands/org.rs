@@ -173,6 +173,24 @@ pub fn relogging<T>(
     }
 }
 
+/// [`call_error`], where an `INVALID_ID_FIELD` fault (the org's answer for an id it cannot act
+/// on) also says what the id must be: `explanation`.
+pub fn call_error_explaining_invalid_id(
+    error: CallError,
+    operation: &'static str,
+    explanation: &str,
+    credentials: &Credentials,
+) -> Error {
+    match error {
+        CallError::Fault(fault) if fault.code == "INVALID_ID_FIELD" => Error::Fault {
+            operation,
+            code: fault.code,
+            message: format!("{} ({explanation})", fault.message),
+        },
+        other => call_error(other, operation, credentials),
+    }
+}
+
 /// The error for a failed call; a refused session says how to get a new one.
 pub fn call_error(error: CallError, operation: &'static str, credentials: &Credentials) -> Error {
     match error {
