@@ -86,7 +86,7 @@ const CASES: &[Case] = &[
         setup: &[Setup::File("src/classes/A.cls", "public class A {}\n")],
         env: &[],
         args: &["package", "--source-dir", "src", "--api-version", "62"],
-        expected: "API version `62` (--api-version) must look like `68.0`",
+        expected: "invalid value '62' for '--api-version': API version `62` must look like `68.0`",
     },
     // Config keys and types, in the commands that read the config besides generate
     Case {

@@ -269,7 +269,7 @@ fn bad_input_exits_2_and_writes_nothing() {
             "api version format",
             &["--api-version", "68"],
             None,
-            "API version `68` (--api-version) must look like `68.0`",
+            "invalid value '68' for '--api-version': API version `68` must look like `68.0`",
         ),
         (
             "api version too old",

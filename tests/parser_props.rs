@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use portal_disable::metadata::fault::Fault;
+use portal_disable::metadata::fault;
 use portal_disable::metadata::parse::{self, Response};
 use portal_disable::metadata::xml;
 use portal_disable::report::{human, json, junit};
@@ -19,7 +19,7 @@ use proptest::prelude::*;
 fn digest(text: &str) {
     if let Ok(root) = xml::parse(text) {
         // Any element may be taken for a fault.
-        let _ = Fault::from_element(&root).to_string();
+        let _ = fault::from_element(&root).to_string();
     }
     match parse::envelope(text) {
         Ok(Response::Fault(fault)) => {

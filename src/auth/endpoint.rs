@@ -8,19 +8,22 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 /// Parses and checks an org instance URL named by `source` (the variable it came from).
 pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
     let trimmed = text.trim();
     let url = Url::parse(trimmed).map_err(|e| {
-        Error::Input(format!(
+        Error::input(Bad::InvalidCredentials, format!(
             "{source} `{trimmed}` is not a URL ({e}); use the org's https:// address, e.g. https://mycompany.my.salesforce.com"
         ))
     })?;
     check_scheme(&url, source)?;
     if url.host().is_none() {
-        return Err(Error::Input(format!("{source} `{trimmed}` has no host")));
+        return Err(Error::input(
+            Bad::InvalidCredentials,
+            format!("{source} `{trimmed}` has no host"),
+        ));
     }
     Ok(url)
 }
@@ -43,12 +46,16 @@ pub fn check_scheme(url: &Url, source: &str) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::Input(format!(
-            "{source} `{url}` uses plain http, which would send the access token unencrypted; use https:// (plain http is accepted only for loopback hosts)"
-        ))),
-        other => Err(Error::Input(format!(
-            "{source} `{url}` has scheme `{other}`; use https://"
-        ))),
+        "http" => Err(Error::input(
+            Bad::InvalidCredentials,
+            format!(
+                "{source} `{url}` uses plain http, which would send the access token unencrypted; use https:// (plain http is accepted only for loopback hosts)"
+            ),
+        )),
+        other => Err(Error::input(
+            Bad::InvalidCredentials,
+            format!("{source} `{url}` has scheme `{other}`; use https://"),
+        )),
     }
 }
 
@@ -109,7 +116,7 @@ mod tests {
             "",
         ] {
             let err = parse_instance_url(bad, "SF_ORG_INSTANCE_URL");
-            assert!(matches!(err, Err(Error::Input(_))), "{bad}: {err:?}");
+            assert!(matches!(err, Err(Error::Input { .. })), "{bad}: {err:?}");
         }
     }
 }

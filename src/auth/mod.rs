@@ -64,7 +64,7 @@ impl Credentials {
     /// The credentials of this process: flags naming files first, then the environment.
     pub fn from_process_env(flags: &AuthFlags) -> Result<Self> {
         sources::resolve(flags, &|name| std::env::var(name).ok(), &mut |warning| {
-            eprintln!("portal-disable: warning: {warning}")
+            crate::output::warning(warning)
         })
     }
 

@@ -7,14 +7,13 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
 use url::Url;
 
 use super::Credentials;
 use super::endpoint::{parse_instance_url, url_for_host};
 use super::jwt;
 use super::sfdx_auth_url::{self, SfdxAuthUrl};
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 use crate::secret::Secret;
 
 pub const ACCESS_TOKEN_VAR: &str = "SF_ACCESS_TOKEN";
@@ -30,18 +29,13 @@ pub const AUDIENCE_URL_VAR: &str = "SF_AUDIENCE_URL";
 const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
 
-/// Credential flags shared by every command that talks to an org. Secrets never come from
-/// flags: they would show in `ps`.
-#[derive(Debug, Args, Clone, Default)]
+/// What the command line says about credentials (the flags of `cli.rs`). Secrets never come
+/// from flags: they would show in `ps`.
+#[derive(Debug, Clone, Default)]
 pub struct AuthFlags {
-    /// File holding an sfdx auth URL (force://...), or the JSON that `sf org auth
-    /// show-sfdx-auth-url --json` writes; wins over the environment.
-    #[arg(long, value_name = "PATH")]
+    /// A file holding an sfdx auth URL, or the JSON of `sf org auth show-sfdx-auth-url --json`.
     pub auth_url_file: Option<PathBuf>,
-
-    /// Log in through https://test.salesforce.com (JWT bearer) unless SF_LOGIN_URL says
-    /// otherwise.
-    #[arg(long)]
+    /// JWT bearer logs in through the sandbox login URL.
     pub sandbox: bool,
 }
 
@@ -55,10 +49,13 @@ pub fn resolve(
     let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
     if let Some(path) = &flags.auth_url_file {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Input(format!(
-                "cannot read --auth-url-file `{}`: {e}; check the path",
-                path.display()
-            ))
+            Error::input(
+                Bad::InvalidCredentials,
+                format!(
+                    "cannot read --auth-url-file `{}`: {e}; check the path",
+                    path.display()
+                ),
+            )
         })?;
         let origin = format!("--auth-url-file `{}`", path.display());
         let url = sfdx_auth_url::from_file_text(&text).map_err(|p| bad_auth_url(&origin, &p))?;
@@ -101,17 +98,26 @@ pub fn resolve(
 
     match complete.as_slice() {
         [one] => build(one, &get, flags, warn),
-        [] if !incomplete.is_empty() => Err(Error::Input(format!(
-            "incomplete org credentials: {}; set the missing variables",
-            incomplete.join("; ")
-        ))),
-        [] => Err(Error::Input(format!(
-            "no org credentials: set {ACCESS_TOKEN_VAR} and {INSTANCE_URL_VAR}, or {AUTH_URL_VAR} (or --auth-url-file), or {CLIENT_ID_VAR}, {USERNAME_VAR} and {JWT_KEY_FILE_VAR} (JWT), or {CLIENT_ID_VAR}, {CLIENT_SECRET_VAR} and {INSTANCE_URL_VAR} (client credentials)"
-        ))),
-        several => Err(Error::Input(format!(
-            "several org credential sources are set ({}); unset all but one",
-            several.join(", ")
-        ))),
+        [] if !incomplete.is_empty() => Err(Error::input(
+            Bad::MissingCredentials,
+            format!(
+                "incomplete org credentials: {}; set the missing variables",
+                incomplete.join("; ")
+            ),
+        )),
+        [] => Err(Error::input(
+            Bad::MissingCredentials,
+            format!(
+                "no org credentials: set {ACCESS_TOKEN_VAR} and {INSTANCE_URL_VAR}, or {AUTH_URL_VAR} (or --auth-url-file), or {CLIENT_ID_VAR}, {USERNAME_VAR} and {JWT_KEY_FILE_VAR} (JWT), or {CLIENT_ID_VAR}, {CLIENT_SECRET_VAR} and {INSTANCE_URL_VAR} (client credentials)"
+            ),
+        )),
+        several => Err(Error::input(
+            Bad::InvalidCredentials,
+            format!(
+                "several org credential sources are set ({}); unset all but one",
+                several.join(", ")
+            ),
+        )),
     }
 }
 
@@ -179,22 +185,28 @@ fn auth_url_credentials(url: SfdxAuthUrl, origin: String) -> Result<Credentials>
 
 /// One line for a malformed auth URL; it never repeats the URL (it holds a refresh token).
 fn bad_auth_url(origin: &str, problem: &sfdx_auth_url::AuthUrlProblem) -> Error {
-    Error::Input(format!(
-        "{origin} is not a valid sfdx auth URL: {problem}; expected force://<clientId>:<clientSecret>:<refreshToken>@<host>, as `sf org auth show-sfdx-auth-url` prints it"
-    ))
+    Error::input(
+        Bad::InvalidCredentials,
+        format!(
+            "{origin} is not a valid sfdx auth URL: {problem}; expected force://<clientId>:<clientSecret>:<refreshToken>@<host>, as `sf org auth show-sfdx-auth-url` prints it"
+        ),
+    )
 }
 
 /// Reads and checks the PEM file; warns when others may read it.
 fn read_private_key(path: &Path, warn: &mut dyn FnMut(&str)) -> Result<Secret> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::Input(format!(
+        Error::input(Bad::InvalidCredentials, format!(
             "cannot read {JWT_KEY_FILE_VAR} `{}`: {e}; point it at the connected app's private key (PEM)",
             path.display()
         ))
     })?;
     let key = Secret::new(text);
     jwt::check_private_key(&key).map_err(|problem| {
-        Error::Input(format!("{JWT_KEY_FILE_VAR} `{}` {problem}", path.display()))
+        Error::input(
+            Bad::InvalidCredentials,
+            format!("{JWT_KEY_FILE_VAR} `{}` {problem}", path.display()),
+        )
     })?;
     #[cfg(unix)]
     {

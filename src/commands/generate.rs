@@ -5,15 +5,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::apex;
-use crate::cli::{GenerateArgs, RenderArgs, SettingsArgs};
-use crate::config::{self, Overrides};
+use crate::cli::GenerateArgs;
 use crate::error::{Error, Result};
 use crate::generate::{drift, plan, write};
-use crate::settings::Settings;
+use crate::settings::config;
 
 /// Runs `generate` in folder `root`.
 pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
-    let settings = load_settings(root, &args.settings)?;
+    let settings = config::load(root, &args.overrides())?;
     let files = apex::render(&settings)?;
     let planned = plan::plan(root, &settings.output_dir, &files)?;
     let stale = plan::stale(root, &settings.output_dir, &planned)?;
@@ -67,31 +66,6 @@ pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
         .map_err(stdout_error)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Settings from the config file, sfdx-project.json and the flags.
-pub fn load_settings(root: &Path, args: &SettingsArgs) -> Result<Settings> {
-    load_render_settings(root, &args.render, args.output_dir.clone())
-}
-
-/// Settings from the config file, sfdx-project.json and the rendering flags, with the SFDX
-/// source folder given separately (`package` has no such flag: it renders in memory).
-pub fn load_render_settings(
-    root: &Path,
-    args: &RenderArgs,
-    output_dir: Option<std::path::PathBuf>,
-) -> Result<Settings> {
-    let overrides = Overrides {
-        config: args.config.clone(),
-        api_version: args.api_version.clone(),
-        mode: args.mode,
-        sharing: args.sharing,
-        output_dir,
-        prefix: args.prefix.clone(),
-        entry_points: args.entry_points.clone().map(|list| list.0),
-        trigger_field: args.trigger_field.clone(),
-    };
-    config::load(root, &overrides)
 }
 
 fn stdout_error(e: std::io::Error) -> Error {

@@ -3,5 +3,5 @@
 pub mod deploy;
 pub mod generate;
 pub mod job;
-pub mod org;
+
 pub mod package;

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::marker::{self, Provenance};
 use crate::apex::RenderedFile;
-use crate::error::{Error, Result};
+use crate::apex::marker::{self, Provenance};
+use crate::error::{Bad, Error, Result};
 
 /// What writing one file would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Ve
         .map(|file| {
             let display_path = output_dir.join(&file.path);
             let disk_path = root.join(&display_path);
-            let content = marker::add(file.kind, &file.body);
+            let content = file.contents().to_string();
             let existing = match std::fs::read_to_string(&disk_path) {
                 Ok(text) => Some(text),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -50,7 +50,7 @@ pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Ve
                         .skip(1)
                         .find(|a| !a.as_os_str().is_empty() && root.join(a).is_file())
                         .unwrap_or(&display_path);
-                    return Err(Error::Input(format!(
+                    return Err(Error::input(Bad::InvalidPath, format!(
                         "`{}` is a file where a folder must be; move it or choose another --output-dir",
                         blocker.display()
                     )));
@@ -98,12 +98,15 @@ pub fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
     if conflicts.is_empty() {
         return Ok(());
     }
-    Err(Error::Input(format!(
-        "refusing to overwrite {}; move {} away, or pass --force to replace {}",
-        conflicts.join(", "),
-        if conflicts.len() == 1 { "it" } else { "them" },
-        if conflicts.len() == 1 { "it" } else { "them" },
-    )))
+    Err(Error::input(
+        Bad::InvalidPath,
+        format!(
+            "refusing to overwrite {}; move {} away, or pass --force to replace {}",
+            conflicts.join(", "),
+            if conflicts.len() == 1 { "it" } else { "them" },
+            if conflicts.len() == 1 { "it" } else { "them" },
+        ),
+    ))
 }
 
 /// Folders (below the output folder) where generated files live.

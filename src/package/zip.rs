@@ -11,7 +11,6 @@
 //! over it only when complete: a failure (or the compressed-size limit) never leaves a half
 //! zip behind, and a previous zip stays untouched.
 
-use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -19,18 +18,29 @@ use zip::write::{SimpleFileOptions, ZipFileBuilder, ZipWriter};
 use zip::{CompressionMethod, DateTime};
 
 use super::layout::Entry;
-use super::limits;
-use super::output::Staged;
 use crate::error::{Error, Result};
+use crate::fs::atomic::AtomicFile;
+use crate::limits;
 
 /// Writes `entries` as a zip at `dest` (shown to the user as `shown`), under `root/` when
 /// given (singlePackage=false). Returns the zip's size in bytes.
 pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>], root: Option<&str>) -> Result<u64> {
-    let staged = Staged::file(dest, shown)?;
+    let mut staged = AtomicFile::create(dest, shown)?;
+    let size = write_to(staged.file(), shown, entries, root)?;
+    staged.commit()?;
+    Ok(size)
+}
+
+/// Writes the zip into `file` (the temporary of the atomic write).
+fn write_to(
+    file: &mut std::fs::File,
+    shown: &Path,
+    entries: &[Entry<'_>],
+    root: Option<&str>,
+) -> Result<u64> {
     // Errors name the zip the user asked for, not the temporary file.
     let io = |e: std::io::Error| Error::io("write", shown, e);
     let zip_err = |e: zip::result::ZipError| Error::io("write", shown, e.into());
-    let file = File::create(staged.path()).map_err(io)?;
     let mut zip = ZipWriter::new(HighWater::new(BufWriter::with_capacity(256 * 1024, file)));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -83,13 +93,9 @@ pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>], root: Option<&str
             last,
         ));
     }
-    let file = out
-        .inner
+    out.inner
         .into_inner()
         .map_err(|e| Error::io("write", shown, e.into_error()))?;
-    file.sync_all().map_err(io)?;
-    drop(file);
-    staged.commit()?;
     Ok(size)
 }
 

@@ -47,7 +47,7 @@ impl Progress {
         }
         match &self.bar {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => crate::output::stderr_line(text),
         }
     }
 

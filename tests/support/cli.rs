@@ -113,9 +113,17 @@ impl Project {
             )
             .unwrap_or_else(|e| panic!("{e}"));
         }
-        let zip =
-            portal_disable::metadata::zip_dir::zip_dir(&mdapi).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(dir.path().join("deploy.zip"), zip).unwrap_or_else(|e| panic!("{e}"));
+        let zip = dir.path().join("deploy.zip");
+        portal_disable::package::pack(
+            dir.path(),
+            portal_disable::package::Input::MetadataDir(Path::new("mdapi")),
+            portal_disable::package::Output::Zip {
+                dest: &zip,
+                shown: Path::new("deploy.zip"),
+                root: None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         Project { dir }
     }
 

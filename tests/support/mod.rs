@@ -10,7 +10,6 @@ use std::path::Path;
 use clap::Parser;
 use portal_disable::apex::{self, RenderedFile};
 use portal_disable::cli::{Cli, Command};
-use portal_disable::commands::generate::load_settings;
 
 /// `(name, flags)` for every line of `tests/fixtures/matrix/combinations.txt`.
 pub fn combinations() -> Vec<(String, Vec<String>)> {
@@ -36,7 +35,7 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
         panic!("{flags:?}: not a generate command line");
     };
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let settings = load_settings(empty.path(), &generate.settings)
+    let settings = portal_disable::settings::config::load(empty.path(), &generate.overrides())
         .unwrap_or_else(|e| panic!("{flags:?}: {e}"));
     apex::render(&settings).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
 }

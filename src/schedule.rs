@@ -1,12 +1,15 @@
-//! When to poll: a pure function of the time since the deploy started.
+//! The clock of every command that talks to an org: when to poll (a pure function of the
+//! time since the deploy started), how long to back off after a failure, and every wait,
+//! scaled by the tests' clock (`knobs.rs`).
 //!
 //! The interval is a fifth of the elapsed time, clamped to [1 s, 10 s]. The lag between the
 //! org finishing and us noticing stays near 20 % of the deploy's length, while the number of
 //! polls grows only logarithmically at first, then linearly at one per 10 s: a 20 s deploy
 //! takes about 12 polls, a 10-minute deploy about 70 (a fixed 1 s poller makes 600).
 //!
-//! `scale` stretches or shrinks every duration: 1.0 in real use; the test suite sets
-//! `PORTAL_DISABLE_TIME_SCALE` to run minutes of simulated deploy in a second.
+//! `scale` stretches or shrinks every duration: 1.0 in real use; the test suite scales time
+//! down through the test-only switches of `knobs.rs` to run minutes of simulated deploy in a
+//! second.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -26,26 +29,24 @@ impl Default for Schedule {
 }
 
 impl Schedule {
-    /// Reads the test-only scale from `PORTAL_DISABLE_TIME_SCALE` (a positive number).
+    /// The process's clock: real time, or the tests' scaled time (`knobs.rs`).
     pub fn from_env() -> Self {
-        let scale = std::env::var("PORTAL_DISABLE_TIME_SCALE")
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .unwrap_or(1.0);
-        Schedule { scale }
+        Schedule {
+            scale: crate::knobs::get().time_scale,
+        }
     }
 
     /// The wait before the next poll, `elapsed` being real time since the deploy started.
     pub fn interval(&self, elapsed: Duration) -> Duration {
         let nominal = elapsed.as_secs_f64() / self.scale;
         let seconds = (nominal / 5.0).clamp(MIN_INTERVAL.as_secs_f64(), MAX_INTERVAL.as_secs_f64());
-        Duration::from_secs_f64(seconds * self.scale)
+        self.scaled(Duration::from_secs_f64(seconds))
     }
 
-    /// A real duration for a nominal one (`--wait` minutes, retry pauses).
+    /// A real duration for a nominal one (`--wait` minutes, retry pauses), saturating: a
+    /// `Retry-After` of `u64::MAX` seconds must not panic.
     pub fn scaled(&self, nominal: Duration) -> Duration {
-        Duration::from_secs_f64(nominal.as_secs_f64() * self.scale)
+        Duration::try_from_secs_f64(nominal.as_secs_f64() * self.scale).unwrap_or(Duration::MAX)
     }
 }
 
@@ -177,6 +178,13 @@ mod tests {
             let j = jitter();
             assert!((0.0..1.0).contains(&j), "{j}");
         }
+    }
+
+    #[test]
+    fn huge_waits_saturate() {
+        let s = Schedule::default();
+        assert_eq!(s.scaled(Duration::MAX), Duration::MAX);
+        assert_eq!(s.scaled(Duration::from_secs(u64::MAX)), Duration::MAX);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 /// The file name the sf CLI looks for at the project root.
 pub const FILE_NAME: &str = "sfdx-project.json";
@@ -41,10 +41,10 @@ impl SfdxProject {
     /// Reads `sfdx-project.json` in `root`; `None` when there is none.
     pub fn load(root: &Path) -> Result<Option<Self>> {
         let path = root.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::fs::read::text(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", path, e)),
+            Err(crate::fs::read::ReadError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into_error(Path::new(FILE_NAME))),
         };
         Self::parse(&text).map(Some)
     }
@@ -52,12 +52,15 @@ impl SfdxProject {
     /// Parses the JSON text of `sfdx-project.json`.
     pub fn parse(text: &str) -> Result<Self> {
         let raw: RawProject = serde_json::from_str(text).map_err(|e| {
-            Error::Input(format!(
-                "{FILE_NAME}:{}:{}: {}; fix the JSON or remove the file",
-                e.line(),
-                e.column(),
-                strip_position(&e.to_string())
-            ))
+            Error::input(
+                Bad::Config,
+                format!(
+                    "{FILE_NAME}:{}:{}: {}; fix the JSON or remove the file",
+                    e.line(),
+                    e.column(),
+                    strip_position(&e.to_string())
+                ),
+            )
         })?;
         let chosen = raw
             .package_directories
@@ -65,7 +68,10 @@ impl SfdxProject {
             .find(|dir| dir.default)
             .or_else(|| raw.package_directories.first());
         let default_package_dir = match chosen {
-            Some(dir) => Some(checked_relative(&dir.path)?),
+            Some(dir) => Some(inside_project(
+                &dir.path,
+                &format!("{FILE_NAME}: packageDirectories path"),
+            )?),
             None => None,
         };
         Ok(SfdxProject {
@@ -82,17 +88,19 @@ fn strip_position(message: &str) -> &str {
         .map_or(message, |(head, _)| head)
 }
 
-/// A package directory must stay inside the project: relative, without `..`.
-fn checked_relative(path: &str) -> Result<PathBuf> {
+/// A path from a file in the repository (`sfdx-project.json`, `portal-disable.toml`) must
+/// stay inside the project: relative, without `..`. `origin` names where it was read.
+pub fn inside_project(path: &str, origin: &str) -> Result<PathBuf> {
     let candidate = Path::new(path);
     let escapes = candidate.is_absolute()
         || candidate
             .components()
             .any(|c| matches!(c, std::path::Component::ParentDir));
     if path.trim().is_empty() || escapes {
-        return Err(Error::Input(format!(
-            "{FILE_NAME}: packageDirectories path `{path}` must be a folder inside the project; fix the path"
-        )));
+        return Err(Error::input(
+            Bad::Config,
+            format!("{origin} `{path}` must be a folder inside the project; fix the path"),
+        ));
     }
     Ok(candidate.to_path_buf())
 }

@@ -1,11 +1,12 @@
-//! The Metadata API's deploy limits, checked before anything is uploaded (or written), with
-//! a warning at 80 % as the sf CLI gives.
+//! The Metadata API's deploy limits, declared once for the packer and for the zip inspector
+//! of `deploy --zip`, checked before anything is uploaded (or written), with a warning at 80 %
+//! as the sf CLI gives.
 //!
 //! File count and uncompressed size are known from the file list before writing. The
 //! compressed size is only known while compressing: the zip writer counts bytes as they are
 //! written and stops once over the limit, so a 2 GB mistake never becomes a 2 GB file.
 
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 /// Files per deploy (35,000 only for AppExchange packages, which this is not).
 pub const MAX_FILES: u64 = 10_000;
@@ -23,18 +24,24 @@ const ADVICE: &str = "split the components into several deploys (package fewer o
 /// of a limit or more.
 pub fn preflight(files: u64, uncompressed: u64) -> Result<Vec<String>> {
     if files > MAX_FILES {
-        return Err(Error::Input(format!(
-            "the deploy would hold {} files, over the Metadata API limit of {} per deploy; {ADVICE}",
-            thousands(files),
-            thousands(MAX_FILES)
-        )));
+        return Err(Error::input(
+            Bad::LimitExceeded,
+            format!(
+                "the deploy would hold {} files, over the Metadata API limit of {} per deploy; {ADVICE}",
+                thousands(files),
+                thousands(MAX_FILES)
+            ),
+        ));
     }
     if uncompressed > MAX_UNCOMPRESSED {
-        return Err(Error::Input(format!(
-            "the deploy would hold {} bytes uncompressed, over the Metadata API limit of {} (600 MB); {ADVICE}",
-            thousands(uncompressed),
-            thousands(MAX_UNCOMPRESSED)
-        )));
+        return Err(Error::input(
+            Bad::LimitExceeded,
+            format!(
+                "the deploy would hold {} bytes uncompressed, over the Metadata API limit of {} (600 MB); {ADVICE}",
+                thousands(uncompressed),
+                thousands(MAX_UNCOMPRESSED)
+            ),
+        ));
     }
     let mut warnings = Vec::new();
     if files * 100 >= MAX_FILES * WARN_PERCENT {
@@ -59,13 +66,16 @@ pub fn preflight(files: u64, uncompressed: u64) -> Result<Vec<String>> {
 /// The error once the zip being written passes the compressed limit, at entry `index` (1-based)
 /// of `entries`, named `name`.
 pub fn compressed_over(written: u64, index: usize, entries: usize, name: &str) -> Error {
-    Error::Input(format!(
-        "the zip passed {} bytes compressed at file {} of {} (`{name}`), over the Metadata API limit of {} (39 MB, as the sf CLI counts it); nothing was written; {ADVICE}",
-        thousands(written),
-        thousands(index as u64),
-        thousands(entries as u64),
-        thousands(MAX_COMPRESSED)
-    ))
+    Error::input(
+        Bad::LimitExceeded,
+        format!(
+            "the zip passed {} bytes compressed at file {} of {} (`{name}`), over the Metadata API limit of {} (39 MB, as the sf CLI counts it); nothing was written; {ADVICE}",
+            thousands(written),
+            thousands(index as u64),
+            thousands(entries as u64),
+            thousands(MAX_COMPRESSED)
+        ),
+    )
 }
 
 /// The warning for a finished zip at 80 % of the compressed limit or more.
