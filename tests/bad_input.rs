@@ -146,7 +146,7 @@ const CASES: &[Case] = &[
         setup: &[],
         env: &[("SF_ORG_INSTANCE_URL", Some("notaurl"))],
         args: &["quick-deploy", JOB],
-        expected: "SF_ORG_INSTANCE_URL `notaurl` is not a URL",
+        expected: "SF_ORG_INSTANCE_URL is not a URL",
     },
     Case {
         name: "URLs: not https",
