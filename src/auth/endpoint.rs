@@ -14,7 +14,8 @@ use crate::error::{Bad, Error, Result};
 /// Messages name the source and what is wrong, never the value: a token pasted into the wrong
 /// variable must not reach a CI log.
 pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
-    let bad = |problem: String| Error::input(Bad::InvalidCredentials, format!("{source} {problem}"));
+    let bad =
+        |problem: String| Error::input(Bad::InvalidCredentials, format!("{source} {problem}"));
     let url = Url::parse(text.trim()).map_err(|e| {
         bad(format!(
             "is not a URL ({e}); use the org's https:// address, e.g. https://mycompany.my.salesforce.com"
@@ -28,7 +29,9 @@ pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
     }
     check_scheme(&url, source)?;
     if url.host().is_none() {
-        return Err(bad("has no host; use the org's https:// address".to_string()));
+        return Err(bad(
+            "has no host; use the org's https:// address".to_string()
+        ));
     }
     Ok(url)
 }

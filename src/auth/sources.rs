@@ -199,9 +199,16 @@ fn bad_auth_url(origin: &str, problem: &sfdx_auth_url::AuthUrlProblem) -> Error 
 /// variable's value: a key pasted into it instead of a path must not reach any output.
 fn read_private_key(path: &Path, warn: &mut dyn FnMut(&str)) -> Result<Secret> {
     let bad = |problem: String| {
-        Error::input(Bad::InvalidCredentials, format!("{JWT_KEY_FILE_VAR} {problem}"))
+        Error::input(
+            Bad::InvalidCredentials,
+            format!("{JWT_KEY_FILE_VAR} {problem}"),
+        )
     };
-    if path.to_string_lossy().trim_start().starts_with("-----BEGIN") {
+    if path
+        .to_string_lossy()
+        .trim_start()
+        .starts_with("-----BEGIN")
+    {
         return Err(bad(format!(
             "holds a PEM key itself, not the path of a key file; write the key to a file (`chmod 600` it) and set {JWT_KEY_FILE_VAR} to that file's path"
         )));
@@ -223,6 +230,7 @@ fn warn_if_others_can_read(path: &Path, what: &str, warn: &mut dyn FnMut(&str)) 
     {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(path)
+            && meta.is_file()
             && meta.permissions().mode() & 0o077 != 0
         {
             warn(&format!(
