@@ -11,7 +11,8 @@
 #   version   <apiVersion> / package <version> is of the form NN.0
 #
 # Environment:
-#   APEX_GATE_WSDL   Metadata API WSDL (default: <repo>/../shared/reference/fixtures/metadata-v63.0.wsdl)
+#   APEX_GATE_WSDL   Metadata API WSDL (default: the vendored
+#                    tests/fixtures/metadata-api/metadata-v66.0.wsdl, provenance in its README)
 #   APEX_GATE_RULES  comma-separated PMD rule selectors
 #                    (default: OperationWithLimitsInLoop,ApexUnitTestClassShouldHaveAsserts,ApexCRUDViolation)
 #
@@ -22,7 +23,7 @@ exec 2>&1 # one ordered log: tool errors appear next to the file results
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-wsdl=${APEX_GATE_WSDL:-$root/../shared/reference/fixtures/metadata-v63.0.wsdl}
+wsdl=${APEX_GATE_WSDL:-$root/tests/fixtures/metadata-api/metadata-v66.0.wsdl}
 rules=${APEX_GATE_RULES:-OperationWithLimitsInLoop,ApexUnitTestClassShouldHaveAsserts,ApexCRUDViolation}
 prettier_config=$root/.prettierrc.json
 prettier_bin=$here/node_modules/prettier/bin/prettier.cjs
