@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# self-test.sh: proves the gate's checks can fail. Runs apex-ls-check.sh and lint-apex.cjs
-# (with the gate's rules, rules.sh) over the samples in self-test/ (see its README) and
-# compares what they report with self-test/*/expected.txt.
+# self-test.sh: proves the gate's checks can fail. Runs apex-ls-check.sh, lint-apex.cjs (with
+# the gate's rules, rules.sh) and verify-standard-fields.py over the samples in self-test/ (see
+# its README) and compares what they report with self-test/*/expected.txt.
 # Exit: 0 every check reported exactly what it must, 1 otherwise, 2 a tool could not run.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,6 +48,13 @@ findings=$(sed -n 's|^\([^:]*\):\([0-9]*\):[0-9?]*: \([A-Za-z]*\) .*|\1:\2: \3|p
 [ $rc -ge 2 ] && findings=$out
 check "PMD rules and suppression checks find every planted problem, and only those" 1 \
     "$samples/pmd/expected.txt" "$rc" "$findings"
+
+# The vendored standard-field list's cross-check refuses made-up fields, wrong relationship
+# targets and unknown objects.
+out=$(cd "$samples/standard-fields" && python3 "$here/verify-standard-fields.py" bad.txt 2>&1)
+rc=$?
+check "the standard-field cross-check refuses what apex-ls's SObject types lack" 1 \
+    "$samples/standard-fields/expected.txt" "$rc" "$(grep -v '^verify-standard-fields:' <<<"$out")"
 
 if [ $failed -ne 0 ]; then
     echo "self-test: the gate did not report what it must: a check is broken (or a sample changed)"
