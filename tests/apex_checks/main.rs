@@ -17,6 +17,7 @@
 mod support;
 
 mod object_fields;
+mod prettier_sweep;
 mod sobjects;
 mod soql_fields;
 mod syntax;
