@@ -16,8 +16,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod classes;
 mod object_fields;
 mod prettier_sweep;
+mod scratch_org;
+mod scratch_org_harness;
 mod sobjects;
 mod soql_fields;
 mod syntax;
