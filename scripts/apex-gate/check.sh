@@ -26,7 +26,7 @@ exec 2>&1 # one ordered log: tool errors appear next to the file results
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 wsdl=${APEX_GATE_WSDL:-$root/tests/fixtures/metadata-api/metadata-v66.0.wsdl}
-# shellcheck source=rules.sh
+# shellcheck source-path=SCRIPTDIR source=rules.sh
 . "$here/rules.sh"
 rules=$APEX_GATE_RULES
 not_in_tests=$APEX_GATE_NOT_IN_TESTS

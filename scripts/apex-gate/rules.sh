@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # rules.sh: the PMD rules of the Apex gate, in one place (sourced by check.sh and
 # self-test.sh). Either variable can be overridden from the environment.
 #   OperationWithLimitsInLoop           no SOQL, DML or enqueue per loop iteration

@@ -6,7 +6,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 samples=$here/self-test
-# shellcheck source=rules.sh
+# shellcheck source-path=SCRIPTDIR source=rules.sh
 . "$here/rules.sh"
 failed=0
 check() { # name, expected exit, expected file or "", actual exit, actual output
