@@ -56,7 +56,7 @@ pub fn matrix() -> Vec<Project> {
             let sources = rendered
                 .iter()
                 .filter(|f| support::is_apex(f))
-                .map(|f| Source::parse(&f.path.to_string_lossy(), &f.body))
+                .map(|f| Source::parse(&f.path.to_string_lossy(), f.contents()))
                 .collect();
             Project {
                 name,
