@@ -234,6 +234,9 @@ fn the_auth_url_file_wins_and_may_be_json() {
     );
 }
 
+/// Variables as `(name, value)` pairs.
+type Env = Vec<(&'static str, &'static str)>;
+
 fn target(name: &str) -> AuthFlags {
     AuthFlags {
         target_org: Some(name.to_string()),
@@ -291,7 +294,7 @@ fn target_org_with_another_source_is_an_error_naming_both() {
         auth_url_file: Some(file),
         ..target("uat")
     };
-    let cases: Vec<(AuthFlags, Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<(AuthFlags, Env, &str)> = vec![
         (
             with_file,
             vec![],
