@@ -165,7 +165,7 @@ fn refresh_failed(org: &SfOrg, alias: Option<&str>, instance: &Url, display: &Va
     Error::input(
         Bad::InvalidCredentials,
         format!(
-            "the sf CLI could not refresh the session of {org}{why}: its login is expired or revoked; log in again: `{}`",
+            "the sf CLI could not refresh the session of {org}{why}: the org is unreachable, or its login expired or was revoked; log in again: `{}`",
             org.login_command(alias, Some(instance))
         ),
     )
