@@ -374,6 +374,11 @@ fn when_sf_cannot_renew_the_session_the_job_is_named() {
     assert_one_clean_deploy(&sim);
 }
 
+/// Command-line flags of one case.
+type Flags<'a> = &'a [&'a str];
+/// Environment variables of one case.
+type Vars<'a> = &'a [(&'a str, &'a str)];
+
 /// `-o uat` with each other source, and the configured default against each source: which
 /// one is used, or the error naming both.
 #[test]
@@ -391,7 +396,7 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
     let auth_file = auth_file.display().to_string();
 
     // Two explicit sources: exit 2 naming both, nothing asked of sf, nothing sent.
-    let conflicts: [(&[&str], &[(&str, &str)], &str); 4] = [
+    let conflicts: [(Flags, Vars, &str); 4] = [
         (
             &["-o", "uat", "--auth-url-file", &auth_file],
             &[],
@@ -429,7 +434,7 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
             "{flags:?} {vars:?}: {}",
             out.stderr
         );
-        assert!(!out.stderr.contains(&a.refresh_token), "{}", out.stderr);
+        assert!(!out.stderr.contains(a.refresh_token), "{}", out.stderr);
     }
     assert!(sf.calls().is_empty(), "{:?}", sf.calls());
     assert!(sim.requests().is_empty());
@@ -504,7 +509,7 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
 
     // With a default configured, any given source wins over it and sf is not asked.
     let asked = sf.calls().len();
-    let winners: [(&[&str], &[(&str, &str)]); 3] = [
+    let winners: [(Flags, Vars); 3] = [
         (&["--auth-url-file", &auth_file], &[]),
         (&[], &[("SF_AUTH_URL", &auth_url)]),
         (
