@@ -58,7 +58,26 @@ impl CompletionsArgs {
         let mut command = Cli::command();
         let name = command.get_name().to_string();
         let mut script = Vec::new();
-        clap_complete::generate(shell, &mut command, name, &mut script);
-        String::from_utf8_lossy(&script).into_owned()
+        clap_complete::generate(shell, &mut command, name.as_str(), &mut script);
+        let script = String::from_utf8_lossy(&script).into_owned();
+        match self.shell {
+            Shell::Bash => fix_bash_states(&script, &name),
+            _ => script,
+        }
     }
+}
+
+/// clap_complete (4.6.12 and earlier) spells the bash script's states two ways for a binary
+/// whose name has a hyphen: the loop that reads the words arrives at
+/// `portal__disable__subcmd__deploy`, the arms that complete a subcommand's flags are labelled
+/// `portal__subcmd__disable__subcmd__deploy`, so nothing after a subcommand ever completes
+/// (clap-rs/clap#6421). The arms are relabelled the way the loop spells them; once clap fixes
+/// it, there is nothing left to replace.
+fn fix_bash_states(script: &str, bin: &str) -> String {
+    let wrong = format!("{}__subcmd__", bin.replace('-', "__subcmd__"));
+    let right = format!("{}__subcmd__", bin.replace('-', "__"));
+    if wrong == right {
+        return script.to_string();
+    }
+    script.replace(&wrong, &right)
 }
