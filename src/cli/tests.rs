@@ -166,21 +166,30 @@ fn help_problems(command: clap::Command) -> Vec<String> {
 fn every_default_and_environment_variable_shows_in_the_help() {
     use clap::CommandFactory;
     let arguments = every_argument(Cli::command());
-    let with_env: Vec<String> = arguments
-        .iter()
-        .filter(|(_, arg, _)| arg.get_env().is_some())
-        .map(|(path, arg, _)| format!("{path} {}", arg.get_id()))
-        .collect();
-    assert_eq!(
-        with_env,
-        [
-            "portal-disable deploy target_org",
-            "portal-disable report target_org",
-            "portal-disable cancel target_org",
-            "portal-disable quick-deploy target_org",
-        ],
-        "the walk reaches the flattened credential flags"
-    );
+    let commands_with = |id: &str| -> Vec<String> {
+        arguments
+            .iter()
+            .filter(|(_, arg, _)| arg.get_id() == id)
+            .map(|(path, _, _)| path.clone())
+            .collect()
+    };
+    // Every command that talks to an org takes --target-org, with its variable.
+    let org_commands = commands_with("auth_url_file");
+    for command in ["deploy", "report", "cancel", "quick-deploy"] {
+        let path = format!("portal-disable {command}");
+        assert!(org_commands.contains(&path), "{path}: {org_commands:?}");
+    }
+    assert_eq!(commands_with("target_org"), org_commands);
+    for (path, arg, _) in &arguments {
+        if arg.get_id() == "target_org" {
+            assert_eq!(
+                arg.get_env().and_then(|v| v.to_str()),
+                Some("SF_TARGET_ORG"),
+                "{path}"
+            );
+            assert_eq!(arg.get_short(), Some('o'), "{path}");
+        }
+    }
     assert_eq!(help_problems(Cli::command()), Vec::<String>::new());
 }
 

@@ -11,9 +11,11 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
 use tempfile::TempDir;
 
-use super::simulator::TOKEN;
+use super::cli::{Project, Run, bin};
+use super::simulator::{AuthConfig, Scenario, Simulator, TOKEN};
 
 /// The fixtures' own instance URLs and token, replaced by the simulator's.
 const FIXTURE_URL: &str = "http://127.0.0.1:8765/";
@@ -23,6 +25,9 @@ const FIXTURE_STALE_TOKEN: &str = "00D000000000001!AQ.second";
 
 pub const DISPLAY: &str = "display";
 pub const SHOW_ACCESS_TOKEN: &str = "show-access-token";
+/// The calls a run with `-o uat` makes, as the stand-in logs them.
+pub const DISPLAY_UAT: &str = "org display --target-org=uat --json";
+pub const TOKEN_UAT: &str = "org auth show-access-token --target-org=uat --json";
 
 const SCRIPT: &str = r#"#!/bin/sh
 # A stand-in for the Salesforce CLI, written by portal-disable's tests.
@@ -232,4 +237,69 @@ impl StandIn {
             .map(str::to_string)
             .collect()
     }
+}
+
+/// The binary in `project` with the stand-in first on the PATH, a home folder of its own, and
+/// no other credentials.
+pub fn with_sf(sim: &Simulator, sf: &StandIn, project: &Project, home: &Path) -> Command {
+    let mut cmd = bin(sim);
+    cmd.current_dir(project.root())
+        .env_remove("SF_ACCESS_TOKEN")
+        .env_remove("SF_ORG_INSTANCE_URL")
+        .env("HOME", home)
+        .env("PATH", sf.path());
+    cmd
+}
+
+/// No token in the output (`run` checks the static one) nor in what sf was given.
+pub fn checked(out: Run, sf: &StandIn) -> Run {
+    for text in [&out.stdout, &out.stderr] {
+        assert!(!text.contains("AQ."), "a token leaked:\n{text}");
+    }
+    for call in sf.calls() {
+        assert!(
+            !call.contains("AQ."),
+            "a token on sf's command line: {call}"
+        );
+    }
+    out
+}
+
+pub fn one_line(out: &Run) -> &str {
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "not one line:\n{}", out.stderr);
+    lines[0]
+}
+
+/// A token the simulator issued (so it stays valid after the static one expires), obtained
+/// with the simulator's refresh token the way the sf CLI refreshes.
+pub fn issued_token(sim: &Simulator) -> String {
+    let a = AuthConfig::default();
+    let host = sim.url().trim_start_matches("http://").to_string();
+    let url = format!(
+        "force://{}:{}:{}@{host}",
+        a.client_id, a.client_secret, a.refresh_token
+    );
+    let var = |name: &str| (name == "SF_AUTH_URL").then(|| url.clone());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let creds = portal_disable::auth::sources::resolve(
+        &portal_disable::auth::AuthFlags::default(),
+        &var,
+        dir.path(),
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let session = creds.login().unwrap_or_else(|e| panic!("{e}"));
+    session.access_token.expose().to_string()
+}
+
+pub fn setup() -> (Simulator, StandIn, Project, tempfile::TempDir) {
+    setup_with(Scenario::default())
+}
+
+pub fn setup_with(scenario: Scenario) -> (Simulator, StandIn, Project, tempfile::TempDir) {
+    let sim = Simulator::start(scenario);
+    let sf = StandIn::new(&sim.url());
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    (sim, sf, Project::default(), home)
 }
