@@ -305,3 +305,42 @@ fn when_sf_cannot_renew_the_session_the_job_is_named() {
     );
     assert_one_clean_deploy(&sim);
 }
+
+#[test]
+fn ctrl_c_while_sf_runs_stops_it_and_exits_130() {
+    let (sim, sf, project, home) = setup();
+    sf.org("uat", Version::New).hang("uat", SHOW_ACCESS_TOKEN);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
+        .current_dir(project.root())
+        .env_clear()
+        .env("PATH", sf.path())
+        .env("HOME", home.path())
+        .env("CI", "true")
+        .args(["deploy", "--zip", "deploy.zip", "-o", "uat"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Once the hanging show-access-token is running.
+    let started = std::time::Instant::now();
+    while sf.calls().len() < 2 {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "sf never asked: {:?}",
+            sf.calls()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // Well before the 60 s timeout.
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert!(sim.requests().is_empty());
+}

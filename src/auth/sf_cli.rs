@@ -202,6 +202,7 @@ impl Refusal {
                 "this sf CLI does not know a command it needs for {org}; update it: `npm install -g @salesforce/cli`"
             )),
             Refusal::Failed(message) => Error::Login(message),
+            Refusal::Interrupted => Error::Interrupted { canceled: false },
         }
     }
 }
@@ -229,8 +230,10 @@ fn ask(org: &SfOrg, words: &[&str]) -> std::result::Result<Answer, Refusal> {
         ("SF_AUTOUPDATE_DISABLE", "true"),
         ("SF_SKIP_NEW_VERSION_CHECK", "true"),
     ];
-    let output = process::run(PROGRAM, &args, &env, limits).map_err(|e| match e {
+    let stop = crate::interrupt::interrupted;
+    let output = process::run(PROGRAM, &args, &env, limits, &stop).map_err(|e| match e {
         process::RunError::NotFound => Refusal::NotInstalled,
+        process::RunError::Stopped => Refusal::Interrupted,
         process::RunError::Spawn(e) => Refusal::Failed(format!("cannot run {shown}: {e}")),
         process::RunError::TimedOut(after) => Refusal::Failed(format!(
             "{shown} did not answer within {} s and was stopped; run it yourself to see what it waits for",
@@ -243,6 +246,10 @@ fn ask(org: &SfOrg, words: &[&str]) -> std::result::Result<Answer, Refusal> {
             "{shown} ended, but a process it started keeps its output open"
         )),
     })?;
+    // Ctrl-C reaches sf too (same terminal): whatever it printed, the user stopped the run.
+    if stop() {
+        return Err(Refusal::Interrupted);
+    }
     interpret(&shown, &output)
 }
 

@@ -48,6 +48,8 @@ impl Answer {
 /// Why an sf command gave no answer.
 pub enum Refusal {
     NotInstalled,
+    /// Ctrl-C while it ran.
+    Interrupted,
     /// The command does not exist in this CLI (oclif exits 127: "... is not a sf command").
     NotACommand,
     /// `NamedOrgNotFoundError` (exit 2), or `NoDefaultEnvError`; sf's first suggestion

@@ -32,6 +32,8 @@ pub enum RunError {
     TooLarge(&'static str, u64),
     /// It ended, but something it started still holds its output open.
     OutputNotClosed,
+    /// `stop` asked to stop waiting (Ctrl-C); it was killed.
+    Stopped,
 }
 
 /// How much to read and how long to wait.
@@ -45,12 +47,14 @@ pub struct Limits {
 /// How long to wait for the streams to close once the process has ended.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
-/// Runs `program` with `args` and extra environment `env`, within `limits`.
+/// Runs `program` with `args` and extra environment `env`, within `limits`; `stop` is asked
+/// while it runs whether to kill it now.
 pub fn run(
     program: &str,
     args: &[String],
     env: &[(&str, &str)],
     limits: Limits,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Output, RunError> {
     let mut command = Command::new(program);
     command
@@ -79,10 +83,14 @@ pub fn run(
             }
         }
         let elapsed = started.elapsed();
-        if elapsed >= limits.timeout {
+        if elapsed >= limits.timeout || stop() {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(RunError::TimedOut(limits.timeout));
+            return Err(if elapsed >= limits.timeout {
+                RunError::TimedOut(limits.timeout)
+            } else {
+                RunError::Stopped
+            });
         }
         std::thread::sleep(Duration::from_millis(10).min(limits.timeout - elapsed));
     };
@@ -141,7 +149,13 @@ mod tests {
     use super::*;
 
     fn sh(script: &str, limits: Limits) -> Result<Output, RunError> {
-        run("sh", &["-c".to_string(), script.to_string()], &[], limits)
+        run(
+            "sh",
+            &["-c".to_string(), script.to_string()],
+            &[],
+            limits,
+            &|| false,
+        )
     }
 
     const LIMITS: Limits = Limits {
@@ -169,6 +183,7 @@ mod tests {
             ],
             &[("PD_TEST_VALUE", "set")],
             LIMITS,
+            &|| false,
         );
         assert_eq!(out.map(|o| o.stdout).ok(), Some(b"set".to_vec()));
     }
@@ -182,6 +197,20 @@ mod tests {
         let started = Instant::now();
         let out = sh("exec sleep 30", limits);
         assert!(matches!(out, Err(RunError::TimedOut(_))), "{:?}", out.err());
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_stop_request_kills_it_at_once() {
+        let started = Instant::now();
+        let out = run(
+            "sh",
+            &["-c".to_string(), "exec sleep 30".to_string()],
+            &[],
+            LIMITS,
+            &|| started.elapsed() > Duration::from_millis(100),
+        );
+        assert!(matches!(out, Err(RunError::Stopped)), "{:?}", out.err());
         assert!(started.elapsed() < Duration::from_secs(10));
     }
 
@@ -204,7 +233,9 @@ mod tests {
 
     #[test]
     fn a_missing_program_is_not_found() {
-        let out = run("portal-disable-no-such-program", &[], &[], LIMITS);
+        let out = run("portal-disable-no-such-program", &[], &[], LIMITS, &|| {
+            false
+        });
         assert!(matches!(out, Err(RunError::NotFound)), "{:?}", out.err());
     }
 }
