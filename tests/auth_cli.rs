@@ -114,6 +114,13 @@ fn login_as(sim: &Simulator, source: Source, project: &Project) -> (Command, Vec
                 ),
             )
             .unwrap_or_else(|e| panic!("{e}"));
+            // As a CI step writes a secret file; a readable one gets a warning (tested apart).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
             flags = vec!["--auth-url-file".to_string(), file.display().to_string()];
         }
         Source::Jwt => {
@@ -375,7 +382,7 @@ fn malformed_credentials_exit_2_before_any_request() {
             Source::Jwt,
             "SF_JWT_KEY_FILE",
             "missing.pem".into(),
-            "cannot read SF_JWT_KEY_FILE `missing.pem`",
+            "SF_JWT_KEY_FILE names a file that cannot be read (no such file)",
         ),
         (
             Source::Jwt,

@@ -43,6 +43,17 @@ fn each_shell_gets_its_script_naming_every_subcommand_and_flag() {
     ];
     for (shell, marker) in markers {
         let text = script(shell);
+        // Printed as generated: the output path's cleaning (control characters, `::` lines)
+        // must leave a script alone.
+        let generated = portal_disable::cli::completions::CompletionsArgs {
+            shell: portal_disable::choice::Choice::from_key(shell)
+                .unwrap_or_else(|| panic!("{shell}")),
+        }
+        .script();
+        assert!(
+            text == generated,
+            "{shell}: the printed script differs from the generated one"
+        );
         assert!(text.contains(marker), "{shell} script lacks {marker:?}");
         for name in &names {
             assert!(

@@ -22,6 +22,7 @@ use super::jwt;
 use super::sf_cli::{self, Origin, SfOrg, TARGET_ORG_VAR};
 use super::sfdx_auth_url::{self, SfdxAuthUrl};
 use crate::error::{Bad, Error, Result};
+use crate::fs::read;
 use crate::secret::Secret;
 
 pub const ACCESS_TOKEN_VAR: &str = "SF_ACCESS_TOKEN";
@@ -83,7 +84,8 @@ pub fn resolve(
         ));
     }
     if let Some(path) = &flags.auth_url_file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        warn_if_others_can_read(path, "--auth-url-file", warn);
+        let text = read::text(path).map_err(|e| {
             Error::input(
                 Bad::InvalidCredentials,
                 format!(
@@ -267,35 +269,52 @@ fn bad_auth_url(origin: &str, problem: &sfdx_auth_url::AuthUrlProblem) -> Error 
     )
 }
 
-/// Reads and checks the PEM file; warns when others may read it.
+/// Reads and checks the PEM file; warns when others may read it. Messages never repeat the
+/// variable's value: a key pasted into it instead of a path must not reach any output.
 fn read_private_key(path: &Path, warn: &mut dyn FnMut(&str)) -> Result<Secret> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::input(Bad::InvalidCredentials, format!(
-            "cannot read {JWT_KEY_FILE_VAR} `{}`: {e}; point it at the connected app's private key (PEM)",
-            path.display()
+    let bad = |problem: String| {
+        Error::input(
+            Bad::InvalidCredentials,
+            format!("{JWT_KEY_FILE_VAR} {problem}"),
+        )
+    };
+    if path
+        .to_string_lossy()
+        .trim_start()
+        .starts_with("-----BEGIN")
+    {
+        return Err(bad(format!(
+            "holds a PEM key itself, not the path of a key file; write the key to a file (`chmod 600` it) and set {JWT_KEY_FILE_VAR} to that file's path"
+        )));
+    }
+    let text = read::text(path).map_err(|e| {
+        bad(format!(
+            "names a file that cannot be read ({e}); point it at the connected app's private key (PEM)"
         ))
     })?;
     let key = Secret::new(text);
-    jwt::check_private_key(&key).map_err(|problem| {
-        Error::input(
-            Bad::InvalidCredentials,
-            format!("{JWT_KEY_FILE_VAR} `{}` {problem}", path.display()),
-        )
-    })?;
+    jwt::check_private_key(&key).map_err(|problem| bad(format!("names a file that {problem}")))?;
+    warn_if_others_can_read(path, JWT_KEY_FILE_VAR, warn);
+    Ok(key)
+}
+
+/// Warns when a file holding a secret can be read by other users of the machine.
+fn warn_if_others_can_read(path: &Path, what: &str, warn: &mut dyn FnMut(&str)) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(path)
+            && meta.is_file()
             && meta.permissions().mode() & 0o077 != 0
         {
             warn(&format!(
-                "{JWT_KEY_FILE_VAR} `{}` can be read by other users (mode {:o}); `chmod 600` it",
-                path.display(),
+                "the file {what} names can be read by other users (mode {:o}); `chmod 600` it",
                 meta.permissions().mode() & 0o777
             ));
         }
     }
-    Ok(key)
+    #[cfg(not(unix))]
+    let _ = (path, what, warn);
 }
 
 #[cfg(test)]

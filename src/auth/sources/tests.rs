@@ -109,7 +109,7 @@ fn missing_several_or_malformed_name_the_variables_not_the_values() {
                 (USERNAME_VAR, "u"),
                 (JWT_KEY_FILE_VAR, "/nonexistent/key.pem"),
             ],
-            "cannot read SF_JWT_KEY_FILE `/nonexistent/key.pem`",
+            "SF_JWT_KEY_FILE names a file that cannot be read (no such file)",
         ),
     ];
     for (pairs, want) in cases {
