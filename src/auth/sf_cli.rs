@@ -122,11 +122,12 @@ pub fn session(org: &SfOrg) -> Result<Session> {
         instance_text,
         &format!("the instance URL the sf CLI gave for {org}"),
     )?;
+    // CLIs older than 2.136.8 (or SF_TEMP_SHOW_SECRETS=true) still show the token here.
+    let shown_token = usable_token(result);
     if display.refresh_failed() || connection_expired(result) {
         return Err(refresh_failed(org, alias, &instance_url, result));
     }
-    // CLIs older than 2.136.8 (or SF_TEMP_SHOW_SECRETS=true) still show the token here.
-    let access_token = match usable_token(result) {
+    let access_token = match shown_token {
         Some(token) => token,
         None => {
             let answer = ask(org, &["org", "auth", "show-access-token"]).map_err(|r| match r {
@@ -135,10 +136,12 @@ pub fn session(org: &SfOrg) -> Result<Session> {
                 )),
                 other => other.into_error(org),
             })?;
+            // Made a Secret before anything else: even a stale token is scrubbed from output.
+            let token = usable_token(&answer.result);
             if answer.refresh_failed() {
                 return Err(refresh_failed(org, alias, &instance_url, result));
             }
-            usable_token(&answer.result).ok_or_else(|| {
+            token.ok_or_else(|| {
                 Error::Login(format!(
                     "`sf org auth show-access-token` gave no access token for {org}; log in again: `{}`",
                     org.login_command(alias, Some(&instance_url))
