@@ -143,7 +143,7 @@ fn sf_missing_exits_2_naming_the_install_command() {
 #[test]
 fn sf_failing_crashing_or_hanging_exits_1_with_one_line() {
     let (sim, sf, project, home) = setup();
-    let crash = "/usr/lib/node_modules/@salesforce/cli/node_modules/undici/lib/interceptor/decompress.js:17\n  const x = y.bind(z)\nTypeError: Cannot read properties of undefined (reading 'bind')\n";
+    let crash = "<sf>/node_modules/undici/lib/interceptor/decompress.js:17\n  const x = y.bind(z)\nTypeError: Cannot read properties of undefined (reading 'bind')\n";
     sf.answer("crash", DISPLAY, None, "", crash, 1);
     let generic = r#"{"name":"SfError","message":"Something broke\n\tinside","exitCode":1,"status":1,"warnings":[]}"#;
     sf.answer("broken", DISPLAY, None, generic, "", 1);
@@ -151,7 +151,7 @@ fn sf_failing_crashing_or_hanging_exits_1_with_one_line() {
     let cases = [
         (
             "crash",
-            "`sf org display --target-org crash --json` failed (exit 1) without a JSON answer: /usr/lib/node_modules",
+            "`sf org display --target-org crash --json` failed (exit 1) without a JSON answer: <sf>/node_modules/undici",
         ),
         (
             "broken",
