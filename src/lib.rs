@@ -83,5 +83,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => commands::job::report(args),
         Command::Cancel(args) => commands::job::cancel(args),
         Command::QuickDeploy(args) => commands::job::quick_deploy(args),
+        Command::Completions(args) => commands::completions::run(args),
     }
 }

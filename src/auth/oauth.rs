@@ -78,9 +78,9 @@ pub fn login(credentials: &Credentials) -> Result<Session> {
 /// Where to send the token request, and what to send.
 fn grant_for(credentials: &Credentials) -> Result<(Url, Grant)> {
     match credentials {
-        Credentials::AccessToken { .. } => Err(Error::input(
+        Credentials::AccessToken { .. } | Credentials::SfCli { .. } => Err(Error::input(
             Bad::InvalidCredentials,
-            "an access token needs no login",
+            "an access token or the sf CLI needs no token request",
         )),
         Credentials::AuthUrl {
             login_url,
