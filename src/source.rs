@@ -21,6 +21,8 @@ pub enum ComponentType {
     ApexClass,
     ApexTrigger,
     CustomField,
+    CustomPermission,
+    PermissionSet,
 }
 
 impl ComponentType {
@@ -30,6 +32,8 @@ impl ComponentType {
             ComponentType::ApexClass => "ApexClass",
             ComponentType::ApexTrigger => "ApexTrigger",
             ComponentType::CustomField => "CustomField",
+            ComponentType::CustomPermission => "CustomPermission",
+            ComponentType::PermissionSet => "PermissionSet",
         }
     }
 }
@@ -63,7 +67,7 @@ pub struct Component {
     pub kind: ComponentType,
     /// The package.xml member: `Foo` for Apex, `Contact.Field__c` for a field.
     pub full_name: String,
-    /// Apex: the source file, then its `-meta.xml`. CustomField: the `.field-meta.xml`.
+    /// Apex: the source file, then its `-meta.xml`. Other types: their one `-meta.xml`.
     pub files: Vec<SourceFile>,
 }
 
@@ -297,6 +301,9 @@ enum Role {
     Meta(ComponentType, String),
     /// `objects/<Object>/fields/<Field>.field-meta.xml`: (object, field).
     Field(String, String),
+    /// A type whose one source file is its metadata file: `Foo.customPermission-meta.xml`,
+    /// `Foo.permissionset-meta.xml`.
+    Single(ComponentType, String),
 }
 
 /// Names a file by its suffix, as the sf CLI's registry does; anything else is refused.
@@ -318,6 +325,18 @@ fn role(rel: &str, display: &str) -> Result<Role> {
             });
         }
     }
+    let single = [
+        (
+            ".customPermission-meta.xml",
+            ComponentType::CustomPermission,
+        ),
+        (".permissionset-meta.xml", ComponentType::PermissionSet),
+    ];
+    for (suffix, kind) in single {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            return Ok(Role::Single(kind, checked_name(stem, display)?));
+        }
+    }
     if let Some(field) = name.strip_suffix(".field-meta.xml") {
         let mut up = folder.rsplit('/');
         return match (up.next(), up.next()) {
@@ -331,7 +350,7 @@ fn role(rel: &str, display: &str) -> Result<Role> {
         };
     }
     Err(Error::Input(format!(
-        "`{display}`: unsupported file type; package takes Apex classes (.cls), triggers (.trigger) with their -meta.xml, and custom fields (.field-meta.xml): move it out of the source folder"
+        "`{display}`: unsupported file type; package takes Apex classes (.cls), triggers (.trigger) with their -meta.xml, custom fields (.field-meta.xml), custom permissions (.customPermission-meta.xml) and permission sets (.permissionset-meta.xml): move it out of the source folder"
     )))
 }
 
@@ -361,7 +380,8 @@ fn classify(files: Vec<(String, SourceFile)>) -> Result<Vec<Component>> {
     // Keyed by (type, folder, name): a meta file belongs beside its source, as the sf CLI
     // expects.
     let mut apex: BTreeMap<(ComponentType, String, String), Halves> = BTreeMap::new();
-    let mut fields: Vec<Component> = Vec::new();
+    // Components made of one file: custom fields, custom permissions, permission sets.
+    let mut one_file: Vec<Component> = Vec::new();
     for (rel, file) in files {
         let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
         match role(&rel, &file.display)? {
@@ -371,15 +391,20 @@ fn classify(files: Vec<(String, SourceFile)>) -> Result<Vec<Component>> {
             Role::Meta(kind, name) => {
                 apex.entry((kind, folder, name)).or_default().meta = Some(file);
             }
-            Role::Field(object, field) => fields.push(Component {
+            Role::Field(object, field) => one_file.push(Component {
                 kind: ComponentType::CustomField,
                 full_name: format!("{object}.{field}"),
+                files: vec![file],
+            }),
+            Role::Single(kind, name) => one_file.push(Component {
+                kind,
+                full_name: name,
                 files: vec![file],
             }),
         }
     }
 
-    let mut components = Vec::with_capacity(apex.len() + fields.len());
+    let mut components = Vec::with_capacity(apex.len() + one_file.len());
     for ((kind, _, name), halves) in apex {
         let (source_suffix, meta_suffix) = match kind {
             ComponentType::ApexTrigger => (".trigger", ".trigger-meta.xml"),
@@ -406,7 +431,7 @@ fn classify(files: Vec<(String, SourceFile)>) -> Result<Vec<Component>> {
             (None, None) => {}
         }
     }
-    components.extend(fields);
+    components.extend(one_file);
     components.sort_by(|a, b| (a.kind, &a.full_name).cmp(&(b.kind, &b.full_name)));
     refuse_duplicates(&components)?;
     Ok(components)
@@ -464,12 +489,16 @@ mod tests {
                 "triggers/T.trigger",
                 "triggers/T.trigger-meta.xml",
                 "objects/Contact/fields/F__c.field-meta.xml",
+                "customPermissions/P.customPermission-meta.xml",
+                "permissionsets/S.permissionset-meta.xml",
             ]),
             Ok(vec![
                 "ApexClass:A".to_string(),
                 "ApexClass:B".to_string(),
                 "ApexTrigger:T".to_string(),
                 "CustomField:Contact.F__c".to_string(),
+                "CustomPermission:P".to_string(),
+                "PermissionSet:S".to_string(),
             ])
         );
     }

@@ -59,6 +59,8 @@ fn schema(dir: &Path) -> Option<PathBuf> {
             "ApexTrigger",
             "CustomObject",
             "CustomField",
+            "CustomPermission",
+            "PermissionSet",
         ])
         .status()
         .unwrap_or_else(|e| panic!("{script:?}: {e}"));

@@ -1,4 +1,6 @@
 //! One Askama template struct per generated file type, and the list of files to render.
+//! The test class is one template made of partials (`templates/apex/test/`), one per entry
+//! point plus the shared test data, so each entry point's tests read on their own.
 //!
 //! Apex templates (`.cls`, `.trigger`) render with escaping off (see `askama.toml`): they only
 //! ever interpolate validated identifiers and fixed words from [`ApexContext`]. The XML
@@ -71,8 +73,21 @@ struct CheckboxField<'a> {
     c: &'a ApexContext,
 }
 
+#[derive(Template)]
+#[template(path = "apex/custom-permission.xml")]
+struct CustomPermission<'a> {
+    c: &'a ApexContext,
+}
+
+#[derive(Template)]
+#[template(path = "apex/permission-set.xml")]
+struct PermissionSet<'a> {
+    c: &'a ApexContext,
+}
+
 /// Renders the files the context asks for: each class with its meta file, then the trigger
-/// and the field it watches.
+/// and the field it watches, then the custom permission every entry point checks and the
+/// permission set that grants it.
 pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
     let n = &c.names;
     let core = CoreClass { c };
@@ -127,6 +142,19 @@ pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
             &CheckboxField { c },
         )?);
     }
+    files.push(file(
+        format!(
+            "customPermissions/{}.customPermission-meta.xml",
+            c.custom_permission
+        ),
+        FileKind::MetadataXml,
+        &CustomPermission { c },
+    )?);
+    files.push(file(
+        format!("permissionsets/{}.permissionset-meta.xml", c.permission_set),
+        FileKind::MetadataXml,
+        &PermissionSet { c },
+    )?);
     Ok(files)
 }
 

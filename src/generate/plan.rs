@@ -107,7 +107,13 @@ pub fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
 }
 
 /// Folders (below the output folder) where generated files live.
-const GENERATED_FOLDERS: [&str; 3] = ["classes", "triggers", "objects/Contact/fields"];
+const GENERATED_FOLDERS: [&str; 5] = [
+    "classes",
+    "triggers",
+    "objects/Contact/fields",
+    "customPermissions",
+    "permissionsets",
+];
 
 /// Files portal-disable generated earlier that the current settings no longer produce (an
 /// entry point switched off, a class renamed), as display paths, sorted. Only files carrying

@@ -80,6 +80,18 @@ pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'
                     meta,
                 ));
             }
+            ComponentType::CustomPermission | ComponentType::PermissionSet => {
+                let (folder, suffix) = match c.kind {
+                    ComponentType::CustomPermission => ("customPermissions", "customPermission"),
+                    _ => ("permissionsets", "permissionset"),
+                };
+                if let Some(file) = c.files.first() {
+                    entries.push(file_entry(
+                        format!("{folder}/{}.{suffix}", c.full_name),
+                        file,
+                    ));
+                }
+            }
             ComponentType::CustomField => {
                 if let (Some(object), Some(name), Some(file)) =
                     (c.object(), c.field(), c.files.first())

@@ -11,6 +11,7 @@ use clap::Parser;
 use portal_disable::apex::{self, RenderedFile};
 use portal_disable::cli::{Cli, Command};
 use portal_disable::commands::generate::load_settings;
+use portal_disable::settings::Settings;
 
 /// `(name, flags)` for every line of `tests/fixtures/matrix/combinations.txt`.
 pub fn combinations() -> Vec<(String, Vec<String>)> {
@@ -26,8 +27,8 @@ pub fn combinations() -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// Renders what `portal-disable generate FLAGS` would write in an empty folder.
-pub fn render(flags: &[String]) -> Vec<RenderedFile> {
+/// The settings `portal-disable generate FLAGS` uses in an empty folder.
+pub fn settings(flags: &[String]) -> Settings {
     let args = std::iter::once("portal-disable".to_string())
         .chain(std::iter::once("generate".to_string()))
         .chain(flags.iter().cloned());
@@ -36,9 +37,12 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
         panic!("{flags:?}: not a generate command line");
     };
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let settings = load_settings(empty.path(), &generate.settings)
-        .unwrap_or_else(|e| panic!("{flags:?}: {e}"));
-    apex::render(&settings).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+    load_settings(empty.path(), &generate.settings).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+}
+
+/// Renders what `portal-disable generate FLAGS` would write in an empty folder.
+pub fn render(flags: &[String]) -> Vec<RenderedFile> {
+    apex::render(&settings(flags)).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
 }
 
 /// True for Apex source files (`.cls`, `.trigger`).
