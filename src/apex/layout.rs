@@ -10,6 +10,10 @@
 //! Anything else is left as written; the option matrix in CI runs prettier itself over names
 //! of several lengths to prove the two agree.
 
+mod declaration;
+
+use declaration::{break_declaration, join_declaration};
+
 /// prettier-plugin-apex's default `printWidth`, which the project's `.prettierrc.json` keeps.
 const WIDTH: usize = 80;
 
@@ -61,7 +65,7 @@ fn ends_statement(line: &str) -> bool {
         || trimmed.trim_start().starts_with("//")
 }
 
-fn indent_of(line: &str) -> usize {
+pub(super) fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
@@ -156,82 +160,8 @@ fn break_header(line: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// Words a method or constructor declaration starts with.
-const MODIFIERS: [&str; 6] = [
-    "public ",
-    "private ",
-    "protected ",
-    "global ",
-    "static ",
-    "override ",
-];
-
-/// `private static X.Result resultOf` (before the `(`): the head of a method or constructor
-/// declaration, not a statement.
-fn declaration_head(head: &str) -> bool {
-    let text = head.trim_start();
-    MODIFIERS.iter().any(|m| text.starts_with(m))
-        && !head.contains(['=', '(', ')', '\'', '"', '{', '}', ';'])
-}
-
-/// `Map<Id, Result> results`: a type and a name, balanced, no comma outside the generics.
-fn parameter(text: &str) -> bool {
-    text.contains(' ') && simple_argument(text)
-}
-
-/// A declaration longer than the width -> its head and `(`, one parameter per line, `) {`.
-fn break_declaration(line: &str) -> Option<Vec<String>> {
-    if line.len() <= WIDTH {
-        return None;
-    }
-    let pad = &line[..indent_of(line)];
-    let body = line.trim_start().strip_suffix(") {")?;
-    let open = body.find('(')?;
-    let (head, list) = (&body[..open], &body[open + 1..]);
-    let params = split_arguments(list)?;
-    if !declaration_head(head) || !params.iter().all(|p| parameter(p)) {
-        return None;
-    }
-    let mut out = vec![format!("{pad}{head}(")];
-    for (n, param) in params.iter().enumerate() {
-        let comma = if n + 1 < params.len() { "," } else { "" };
-        out.push(format!("{pad}    {param}{comma}"));
-    }
-    out.push(format!("{pad}) {{"));
-    Some(out)
-}
-
-/// A declaration broken one parameter per line -> one line, when it fits.
-fn join_declaration(lines: &[&str]) -> Option<(String, usize)> {
-    let (open, rest) = lines.split_first()?;
-    let indent = indent_of(open);
-    let head = open.trim_start().strip_suffix('(')?;
-    if !declaration_head(head) {
-        return None;
-    }
-    let close = rest.iter().position(|line| indent_of(line) <= indent)?;
-    if rest[close].trim_start() != ") {" || indent_of(rest[close]) != indent || close == 0 {
-        return None;
-    }
-    let mut params = Vec::with_capacity(close);
-    for (n, line) in rest[..close].iter().enumerate() {
-        let text = line.trim_start();
-        let param = if n + 1 == close {
-            text
-        } else {
-            text.strip_suffix(',')?
-        };
-        if indent_of(line) != indent + 4 || !parameter(param) {
-            return None;
-        }
-        params.push(param);
-    }
-    let joined = format!("{}{head}({}) {{", &open[..indent], params.join(", "));
-    (joined.len() <= WIDTH).then_some((joined, close + 2))
-}
-
 /// Splits `a, f(b, c), d` at its top-level commas.
-fn split_arguments(list: &str) -> Option<Vec<&str>> {
+pub(super) fn split_arguments(list: &str) -> Option<Vec<&str>> {
     let mut args = Vec::new();
     let mut depth: i32 = 0;
     let mut start = 0;
@@ -261,7 +191,7 @@ fn simple_head(head: &str) -> bool {
 }
 
 /// One argument without a top-level comma or string literal, with balanced brackets.
-fn simple_argument(arg: &str) -> bool {
+pub(super) fn simple_argument(arg: &str) -> bool {
     if arg.is_empty() || arg.contains(['\'', '"']) || arg.ends_with(',') {
         return false;
     }
@@ -360,43 +290,6 @@ mod tests {
             "{{\n    for (\n        {name}.Result r : results.values()\n    ) {{\n        if (\n            r.status ==\n            {name}.Outcome.FAILED\n        ) {{\n        }}\n    }}\n}}\n"
         );
         assert_eq!(refit(&src), want);
-    }
-
-    #[test]
-    fn breaks_and_joins_declarations() {
-        let long = format!(
-            "    private static {}.Result resultOf(Id contactId, String status) {{",
-            "C".repeat(30)
-        );
-        let broken = format!(
-            "    private static {}.Result resultOf(\n        Id contactId,\n        String status\n    ) {{",
-            "C".repeat(30)
-        );
-        assert_eq!(refit(&format!("{long}\n}}\n")), format!("{broken}\n}}\n"));
-        let short = "    private static P.Result resultOf(Id contactId, String status) {";
-        let short_broken = "    private static P.Result resultOf(\n        Id contactId,\n        String status\n    ) {";
-        assert_eq!(
-            refit(&format!("{short_broken}\n}}\n")),
-            format!("{short}\n}}\n")
-        );
-        // After an annotation, and with generics holding a comma.
-        let generic = format!(
-            "    @TestVisible\n    private static void m(Map<Id, {}.Result> results) {{\n    }}\n",
-            "C".repeat(40)
-        );
-        let want = format!(
-            "    @TestVisible\n    private static void m(\n        Map<Id, {}.Result> results\n    ) {{\n    }}\n",
-            "C".repeat(40)
-        );
-        assert_eq!(refit(&generic), want);
-        // Statements and headers without parameters are not declarations.
-        for src in [
-            format!("    {{\n        x = f(a, {});\n    }}\n", "b".repeat(80)),
-            format!("    public static {} forAll() {{\n    }}\n", "B".repeat(70)),
-            format!("    }} catch ({}.NoAccessException e) {{\n", "C".repeat(70)),
-        ] {
-            assert_eq!(refit(&src), src, "{src}");
-        }
     }
 
     #[test]

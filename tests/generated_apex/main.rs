@@ -1,14 +1,15 @@
 //! Every generated Apex file, for every option combination, parses with tree-sitter-sfapex
 //! without ERROR or MISSING nodes, keeps SOQL and DML out of loops, states its access mode,
-//! and writes only the flag of the chosen mode. The modules check what the issue items
-//! promise structurally: the security model and the entry points ([`security`]), which tests
-//! insert what and what they cover ([`test_class`]), and the permission metadata
-//! ([`metadata`]).
+//! and writes only the flag of the chosen mode. The modules check the rest structurally: the
+//! security model ([`security`]), the entry points ([`entry_points`]), which tests insert
+//! what and what they cover ([`test_class`]), and the permission metadata ([`metadata`]).
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod apex;
+mod combos;
+mod entry_points;
 mod metadata;
 mod security;
 mod test_class;

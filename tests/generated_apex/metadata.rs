@@ -8,7 +8,7 @@ use portal_disable::cli::{Cli, Command};
 use portal_disable::commands::generate::load_settings;
 use portal_disable::settings::Settings;
 
-use crate::security::combos;
+use crate::combos::combos;
 
 /// The text of every `<tag>` element, in order.
 fn elements(xml: &str, tag: &str) -> Vec<String> {

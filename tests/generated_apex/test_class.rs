@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tree_sitter::Node;
 
 use crate::apex::{self, Method, calls, descendants, field, parse, text};
-use crate::security::combos;
+use crate::combos::combos;
 
 /// What one method of the test class does.
 struct Info<'t> {
