@@ -42,7 +42,11 @@ fn schema(dir: &Path) -> Option<PathBuf> {
         (!wsdl.is_file(), "the Metadata API WSDL is not there"),
     ] {
         if missing {
-            assert!(std::env::var_os("CI").is_none(), "in CI: {why} ({})", wsdl.display());
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "in CI: {why} ({})",
+                wsdl.display()
+            );
             eprintln!("skipped: {why} ({})", wsdl.display());
             return None;
         }
@@ -59,6 +63,8 @@ fn schema(dir: &Path) -> Option<PathBuf> {
             "ApexTrigger",
             "CustomObject",
             "CustomField",
+            "CustomPermission",
+            "PermissionSet",
         ])
         .status()
         .unwrap_or_else(|e| panic!("{script:?}: {e}"));

@@ -1,5 +1,8 @@
 //! The list of files to render, from the settings and the entry-point table, and the templates
-//! that are not an entry point's (the core class, the test class, meta files, the field).
+//! that are not an entry point's (the core class, the test class, meta files, the field, the
+//! permissions). The test class is made of parts (`templates/apex/test/`): the core's, one per
+//! entry point that is on (named by its row of the table), the portal-user tests and the
+//! shared test data, so each entry point's tests read on their own.
 //!
 //! Apex templates (`.cls`, `.trigger`) render with escaping off (see `askama.toml`): they only
 //! ever interpolate validated identifiers and fixed words from [`ApexContext`]. The XML
@@ -23,6 +26,8 @@ struct CoreClass<'a> {
 #[template(path = "apex/test.cls")]
 struct TestClass<'a> {
     c: &'a ApexContext,
+    /// The parts of the entry points that are on, in table order.
+    entry_tests: &'a [String],
 }
 
 #[derive(Template)]
@@ -43,8 +48,21 @@ struct CheckboxField<'a> {
     c: &'a ApexContext,
 }
 
+#[derive(Template)]
+#[template(path = "apex/custom-permission.xml")]
+struct CustomPermission<'a> {
+    c: &'a ApexContext,
+}
+
+#[derive(Template)]
+#[template(path = "apex/permission-set.xml")]
+struct PermissionSet<'a> {
+    c: &'a ApexContext,
+}
+
 /// Renders the files the context asks for: the core class, each class entry point, the test
-/// class, each with its meta file, then the trigger and the field it watches.
+/// class, each with its meta file, then the trigger and the field it watches, then the custom
+/// permission every entry point checks and the permission set that grants it.
 pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
     let mut files = Vec::new();
     let mut class = |name: &str, body: askama::Result<String>| -> Result<()> {
@@ -67,7 +85,22 @@ pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
             entry_templates::source(*point, c),
         )?;
     }
-    class(&c.names.test, TestClass { c }.render())?;
+    let entry_tests = entries
+        .iter()
+        .map(|point| entry_templates::test(*point, c))
+        .collect::<askama::Result<Vec<_>>>()
+        .map_err(|source| Error::Render {
+            file: format!("classes/{}.cls", c.names.test),
+            source,
+        })?;
+    class(
+        &c.names.test,
+        TestClass {
+            c,
+            entry_tests: &entry_tests,
+        }
+        .render(),
+    )?;
     for point in entries
         .iter()
         .filter(|p| p.spec().kind == ApexKind::Trigger)
@@ -95,6 +128,23 @@ pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
             &field,
         )?);
     }
+    let permission = format!(
+        "customPermissions/{}.customPermission-meta.xml",
+        c.custom_permission
+    );
+    files.push(file(
+        permission.clone(),
+        FileKind::MetadataXml,
+        CustomPermission { c }.render(),
+        &permission,
+    )?);
+    let set = format!("permissionsets/{}.permissionset-meta.xml", c.permission_set);
+    files.push(file(
+        set.clone(),
+        FileKind::MetadataXml,
+        PermissionSet { c }.render(),
+        &set,
+    )?);
     Ok(files)
 }
 

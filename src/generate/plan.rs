@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::apex::RenderedFile;
 use crate::apex::marker::{self, Provenance};
 use crate::error::{Bad, Error, Result};
+use crate::source::types::{Form, TYPES};
 
 /// What writing one file would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,16 +110,45 @@ pub fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
     ))
 }
 
-/// Folders (below the output folder) where generated files live.
-const GENERATED_FOLDERS: [&str; 3] = ["classes", "triggers", "objects/Contact/fields"];
+/// Folders (below the output folder) where generated files of each metadata type live, from
+/// the type table: `classes`, `triggers`, `objects/<Object>/fields`, ...
+fn generated_folders(root: &Path, output_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut folders = Vec::new();
+    for spec in TYPES {
+        match spec.form {
+            Form::Pair { folder, .. } | Form::Single { folder, .. } => {
+                folders.push(output_dir.join(folder));
+            }
+            Form::Child {
+                folder,
+                parent_folder,
+                ..
+            } => {
+                let parents = output_dir.join(parent_folder);
+                let entries = match std::fs::read_dir(root.join(&parents)) {
+                    Ok(entries) => entries,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(Error::io("read", root.join(&parents), e)),
+                };
+                let mut objects = Vec::new();
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::io("read", root.join(&parents), e))?;
+                    objects.push(parents.join(entry.file_name()).join(folder));
+                }
+                objects.sort();
+                folders.extend(objects);
+            }
+        }
+    }
+    Ok(folders)
+}
 
 /// Files portal-disable generated earlier that the current settings no longer produce (an
 /// entry point switched off, a class renamed), as display paths, sorted. Only files carrying
 /// our marker count: everything else in those folders is the project's own.
 pub fn stale(root: &Path, output_dir: &Path, planned: &[PlannedFile]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    for folder in GENERATED_FOLDERS {
-        let display_dir = output_dir.join(folder);
+    for display_dir in generated_folders(root, output_dir)? {
         let entries = match std::fs::read_dir(root.join(&display_dir)) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,

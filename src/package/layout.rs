@@ -79,6 +79,14 @@ pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'
                     meta,
                 ));
             }
+            Form::Single { folder, suffix } => {
+                if let Some(file) = c.files.first() {
+                    entries.push(file_entry(
+                        format!("{folder}/{}{suffix}", c.full_name),
+                        file,
+                    ));
+                }
+            }
             Form::Child {
                 parent_folder,
                 parent_suffix,

@@ -3,17 +3,17 @@
 //! Every fact about an entry point is one row of the [`entry_points!`] table below: its key
 //! (the `[entry_points]` and `[classes]` key of `portal-disable.toml` and the `--entry-points`
 //! value), the suffix of its default name, whether it is on by default, what it needs, its
-//! one-line summary (help and docs), and the template of its source. From the table come the [`EntryPoint`] enum, the [`EntryPoints`] set, the
+//! one-line summary (help and docs), and the templates of its source and of its part of the test class. From the table come the [`EntryPoint`] enum, the [`EntryPoints`] set, the
 //! [`ClassNames`] of every generated class, config parsing, the CLI's values and the list of files
-//! to render (`apex/templates.rs`). Adding an entry point is one row here and its template.
+//! to render (`apex/templates.rs`). Adding an entry point is one row here and its two templates.
 
 use std::fmt;
 
 /// Declares the entry points; see the module documentation. Each row:
-/// `Variant field => { key, suffix, on, needs, kind, summary, source }` where `field` is
+/// `Variant field => { key, suffix, on, needs, kind, summary, source, test }` where `field` is
 /// the lower-case name used for the flag set and the class name (templates read
-/// `c.entry.field` and `c.names.field`), `kind` is the Apex file type of its source and `source`
-/// its template.
+/// `c.entry.field` and `c.names.field`), `kind` is the Apex file type of its source, `source`
+/// its template and `test` the template of its part of the test class.
 macro_rules! entry_points {
     ($($variant:ident $field:ident => {
         key: $key:literal,
@@ -23,6 +23,7 @@ macro_rules! entry_points {
         kind: $kind:ident,
         summary: $summary:literal,
         source: $source:literal,
+        test: $test:literal,
     })+) => {
         /// One optional way into the core class.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,7 +123,7 @@ macro_rules! entry_points {
             }
         }
 
-        /// The template of each entry point's source.
+        /// The templates of each entry point: its source and its part of the test class.
         pub(crate) mod entry_templates {
             use crate::apex::ApexContext;
 
@@ -135,6 +136,12 @@ macro_rules! entry_points {
                     #[derive(Template)]
                     #[template(path = $source)]
                     pub(crate) struct Source<'a> {
+                        pub(crate) c: &'a ApexContext,
+                    }
+
+                    #[derive(Template)]
+                    #[template(path = $test)]
+                    pub(crate) struct Test<'a> {
                         pub(crate) c: &'a ApexContext,
                     }
                 }
@@ -150,6 +157,17 @@ macro_rules! entry_points {
                     $(super::EntryPoint::$variant => $field::Source { c }.render(),)+
                 }
             }
+
+            /// Renders an entry point's part of the test class.
+            pub(crate) fn test(
+                point: super::EntryPoint,
+                c: &ApexContext,
+            ) -> askama::Result<String> {
+                use askama::Template;
+                match point {
+                    $(super::EntryPoint::$variant => $field::Test { c }.render(),)+
+                }
+            }
         }
     };
 }
@@ -163,6 +181,7 @@ entry_points! {
         kind: Class,
         summary: "@InvocableMethod for Flow, with a \"Run asynchronously\" option",
         source: "apex/invocable.cls",
+        test: "apex/test/invocable.cls",
     }
     Queueable queueable => {
         key: "queueable",
@@ -172,6 +191,7 @@ entry_points! {
         kind: Class,
         summary: "Queueable for callers that already did DML (mixed DML)",
         source: "apex/queueable.cls",
+        test: "apex/test/queueable.cls",
     }
     Rest rest => {
         key: "rest",
@@ -181,6 +201,7 @@ entry_points! {
         kind: Class,
         summary: "@RestResource POST /services/apexrest/portal-users/<mode>",
         source: "apex/rest.cls",
+        test: "apex/test/rest.cls",
     }
     Batch batch => {
         key: "batch",
@@ -190,6 +211,7 @@ entry_points! {
         kind: Class,
         summary: "Database.Batchable for more than 10,000 Contacts",
         source: "apex/batch.cls",
+        test: "apex/test/batch.cls",
     }
     Trigger trigger => {
         key: "trigger",
@@ -199,6 +221,7 @@ entry_points! {
         kind: Trigger,
         summary: "Contact trigger + checkbox field; needs queueable",
         source: "apex/contact.trigger",
+        test: "apex/test/trigger.cls",
     }
 }
 

@@ -16,6 +16,8 @@ enum Role {
     Meta(ComponentType, String),
     /// `objects/<Object>/fields/<Field>.field-meta.xml`: (object, child).
     Child(ComponentType, String, String),
+    /// `X.customPermission-meta.xml`: a component of one file.
+    Single(ComponentType, String),
 }
 
 /// Names a file by its suffix; anything else is refused. Meta suffixes are tried first: they
@@ -27,6 +29,11 @@ fn role(rel: &str, display: &str) -> Result<Role> {
             Form::Pair { suffix, .. } => {
                 if let Some(stem) = name.strip_suffix(&format!("{suffix}{META_SUFFIX}")) {
                     return Ok(Role::Meta(spec.kind, checked_name(stem, display)?));
+                }
+            }
+            Form::Single { suffix, .. } => {
+                if let Some(stem) = name.strip_suffix(&format!("{suffix}{META_SUFFIX}")) {
+                    return Ok(Role::Single(spec.kind, checked_name(stem, display)?));
                 }
             }
             Form::Child {
@@ -102,6 +109,7 @@ pub(super) fn components(files: Vec<(String, SourceFile)>) -> Result<Vec<Compone
     // Keyed by (type, folder, name): a meta file belongs beside its source, as the sf CLI
     // expects.
     let mut pairs: BTreeMap<(ComponentType, String, String), Halves> = BTreeMap::new();
+    // Components of one file: children of an object, single-file types.
     let mut children: Vec<Component> = Vec::new();
     for (rel, file) in files {
         let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
@@ -117,14 +125,20 @@ pub(super) fn components(files: Vec<(String, SourceFile)>) -> Result<Vec<Compone
                 full_name: format!("{parent}.{child}"),
                 files: vec![file],
             }),
+            Role::Single(kind, name) => children.push(Component {
+                kind,
+                full_name: name,
+                files: vec![file],
+            }),
         }
     }
 
     let mut components = Vec::with_capacity(pairs.len() + children.len());
     for ((kind, _, name), halves) in pairs {
         let suffix = match kind.spec().form {
-            Form::Pair { suffix, .. } => suffix,
-            Form::Child { suffix, .. } => suffix,
+            Form::Pair { suffix, .. }
+            | Form::Single { suffix, .. }
+            | Form::Child { suffix, .. } => suffix,
         };
         match (halves.source, halves.meta) {
             (Some(source), Some(meta)) => components.push(Component {

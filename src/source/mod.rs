@@ -43,7 +43,7 @@ pub struct Component {
     pub kind: ComponentType,
     /// The package.xml member: `Foo` for Apex, `Contact.Field__c` for a field.
     pub full_name: String,
-    /// A pair: the source file, then its `-meta.xml`. A child: its one file.
+    /// A pair: the source file, then its `-meta.xml`. Other forms: their one file.
     pub files: Vec<SourceFile>,
 }
 
@@ -53,7 +53,7 @@ impl Component {
     pub fn parent_and_child(&self) -> Option<(&str, &str)> {
         match self.kind.spec().form {
             types::Form::Child { .. } => self.full_name.split_once('.'),
-            types::Form::Pair { .. } => None,
+            types::Form::Pair { .. } | types::Form::Single { .. } => None,
         }
     }
 }

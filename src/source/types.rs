@@ -14,6 +14,8 @@ pub enum ComponentType {
     ApexClass,
     ApexTrigger,
     CustomField,
+    CustomPermission,
+    PermissionSet,
 }
 
 /// How a type's files look in the two formats.
@@ -22,6 +24,12 @@ pub enum Form {
     /// A source file and its `-meta.xml` beside it (`classes/A.cls`, `classes/A.cls-meta.xml`),
     /// copied as they are into `folder/` of the deploy.
     Pair {
+        folder: &'static str,
+        suffix: &'static str,
+    },
+    /// One metadata file, `<Name><suffix>-meta.xml` in source format, copied as
+    /// `folder/<Name><suffix>` into the deploy (`customPermissions/X.customPermission`).
+    Single {
         folder: &'static str,
         suffix: &'static str,
     },
@@ -83,6 +91,24 @@ pub const TYPES: &[TypeSpec] = &[
             element: "fields",
         },
     },
+    TypeSpec {
+        kind: ComponentType::CustomPermission,
+        name: "CustomPermission",
+        plural: "custom permissions",
+        form: Form::Single {
+            folder: "customPermissions",
+            suffix: ".customPermission",
+        },
+    },
+    TypeSpec {
+        kind: ComponentType::PermissionSet,
+        name: "PermissionSet",
+        plural: "permission sets",
+        form: Form::Single {
+            folder: "permissionsets",
+            suffix: ".permissionset",
+        },
+    },
 ];
 
 /// The suffix of a meta file beside its source.
@@ -101,12 +127,14 @@ impl ComponentType {
     }
 
     /// What can be packaged, in words, for the message refusing anything else: `Apex classes
-    /// (.cls), triggers (.trigger) with their -meta.xml, and custom fields (.field-meta.xml)`.
+    /// (.cls), triggers (.trigger) with their -meta.xml, custom fields (.field-meta.xml), ...
+    /// and permission sets (.permissionset-meta.xml)`.
     pub fn supported() -> String {
         let suffixed = |t: &TypeSpec| match t.form {
             Form::Pair { suffix, .. } | Form::Child { suffix, .. } => {
                 format!("{} ({suffix})", t.plural)
             }
+            Form::Single { suffix, .. } => format!("{} ({suffix}{META_SUFFIX})", t.plural),
         };
         let pairs: Vec<String> = TYPES
             .iter()
@@ -121,7 +149,7 @@ impl ComponentType {
                 .map(suffixed),
         );
         match parts.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => parts.join(""),
         }
     }

@@ -11,6 +11,7 @@ use std::path::Path;
 use clap::Parser;
 use portal_disable::apex::{self, RenderedFile};
 use portal_disable::cli::{Cli, Command};
+use portal_disable::settings::Settings;
 
 /// `(name, flags)` for every line of `tests/fixtures/matrix/combinations.txt`.
 pub fn combinations() -> Vec<(String, Vec<String>)> {
@@ -35,6 +36,17 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
 /// Renders what `portal-disable generate FLAGS` would write in `root` (its
 /// portal-disable.toml and sfdx-project.json apply).
 pub fn render_in(root: &Path, flags: &[String]) -> Vec<RenderedFile> {
+    apex::render(&settings_in(root, flags)).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+}
+
+/// The settings `portal-disable generate FLAGS` uses in an empty folder.
+pub fn settings(flags: &[String]) -> Settings {
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    settings_in(empty.path(), flags)
+}
+
+/// The settings `portal-disable generate FLAGS` uses in `root`.
+pub fn settings_in(root: &Path, flags: &[String]) -> Settings {
     let args = std::iter::once("portal-disable".to_string())
         .chain(std::iter::once("generate".to_string()))
         .chain(flags.iter().cloned());
@@ -42,9 +54,8 @@ pub fn render_in(root: &Path, flags: &[String]) -> Vec<RenderedFile> {
     let Command::Generate(generate) = cli.command else {
         panic!("{flags:?}: not a generate command line");
     };
-    let settings = portal_disable::settings::config::load(root, &generate.overrides())
-        .unwrap_or_else(|e| panic!("{flags:?}: {e}"));
-    apex::render(&settings).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+    portal_disable::settings::config::load(root, &generate.overrides())
+        .unwrap_or_else(|e| panic!("{flags:?}: {e}"))
 }
 
 /// True for Apex source files (`.cls`, `.trigger`).
