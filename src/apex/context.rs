@@ -69,10 +69,8 @@ impl ApexContext {
             },
             trigger_field: settings.trigger_field.clone(),
             trigger_field_label: trigger_field_label(&settings.trigger_field, disable),
-            // Derived from the core class name until they get keys of their own; both stay
-            // within their 80-character limits for any valid class name (at most 40).
-            custom_permission: format!("{}Access", settings.names.core),
-            permission_set: settings.names.core.clone(),
+            custom_permission: settings.names.custom_permission(),
+            permission_set: settings.names.permission_set(),
             access_label: format!(
                 "{} Portal Users",
                 if disable { "Disable" } else { "Deactivate" }

@@ -345,3 +345,18 @@ impl Role {
         }
     }
 }
+
+impl ClassNames {
+    /// The custom permission every entry point checks first: `{core}Access`. Derived from the
+    /// core class name, so it is unique per configuration and within the name limit for any
+    /// valid class name (the structural tests check the longest names).
+    pub fn custom_permission(&self) -> String {
+        format!("{}Access", self.core)
+    }
+
+    /// The permission set that grants the custom permission, API access and the entry points'
+    /// class access: named as the core class (another metadata type, so no clash).
+    pub fn permission_set(&self) -> String {
+        self.core.clone()
+    }
+}
