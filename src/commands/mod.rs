@@ -3,5 +3,6 @@
 pub mod deploy;
 pub mod generate;
 pub mod job;
+pub mod offboard;
 
 pub mod package;
