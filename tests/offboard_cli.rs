@@ -33,7 +33,7 @@ fn preview_shows_every_outcome_and_changes_nothing() {
         .has("PowerCustomerSuccess  active, portal-enabled")
         .has(&format!("{me}  running user: skipped"))
         .has(&format!("{internal}  no portal user"))
-        .has(&format!("{internal_user}"))
+        .has(&internal_user)
         .has("(not a portal user the Apex changes)")
         .has(&format!("{nobody}  no portal user"))
         .has("003D0000001aH2AIAU  Contact not found")

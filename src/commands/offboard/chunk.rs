@@ -23,6 +23,12 @@ use crate::org::Org;
 use crate::rest::actions::{self, ActionResult};
 use crate::settings::{Mode, Settings};
 
+/// The note of a Contact whose outcome was read from the org after a lost answer.
+pub const NOTE_RECONCILED: &str = "the answer to the action call was lost; the org shows the user";
+/// The note of a Contact sent again after a lost answer, once the org showed it unchanged.
+pub const NOTE_RESENT: &str =
+    "sent again after a lost answer: the org showed this Contact's user unchanged";
+
 /// How a chunk ended.
 pub enum Sent {
     /// Every Contact has its outcome.
@@ -182,10 +188,7 @@ fn record(
     };
     let mut notes = Vec::new();
     if lost {
-        notes.push(
-            "sent again after a lost answer: the org showed this Contact's user unchanged"
-                .to_string(),
-        );
+        notes.push(NOTE_RESENT.to_string());
     }
     if result.is_success {
         match result.output("status") {

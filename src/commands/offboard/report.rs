@@ -8,8 +8,10 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
+use super::chunk::{NOTE_RECONCILED, NOTE_RESENT};
 use super::clean;
 use super::results::{Record, is_failed, status};
+use super::run::NOTE_RESUMED;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::settings::Mode;
@@ -81,11 +83,19 @@ impl Totals<'_> {
         self.records.iter().filter(|r| r.status == wanted).count()
     }
 
-    /// Records whose outcome was learnt after a lost answer.
+    /// Records whose outcome was read from the org after a lost answer (never sent again).
     fn reconciled(&self) -> usize {
         self.records
             .iter()
-            .filter(|r| r.note.contains("lost answer") || r.note.contains("was lost"))
+            .filter(|r| r.note.starts_with(NOTE_RECONCILED) || r.note == NOTE_RESUMED)
+            .count()
+    }
+
+    /// Records sent again after a lost answer, once the org showed them unchanged.
+    fn resent(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r.note.starts_with(NOTE_RESENT))
             .count()
     }
 
@@ -126,8 +136,14 @@ impl Totals<'_> {
         }
         if self.reconciled() > 0 {
             text.push_str(&format!(
-                "; {} recorded after a lost answer (checked in the org, never sent twice blindly)",
+                "; {} read from the org after a lost answer (not sent again)",
                 self.reconciled()
+            ));
+        }
+        if self.resent() > 0 {
+            text.push_str(&format!(
+                "; {} sent again after the org showed them unchanged",
+                self.resent()
             ));
         }
         text.push('.');
@@ -159,6 +175,7 @@ impl Totals<'_> {
         }
         summary.insert("resumed".into(), json!(self.resumed));
         summary.insert("reconciled".into(), json!(self.reconciled()));
+        summary.insert("resent".into(), json!(self.resent()));
         summary.insert("chunks".into(), json!(self.chunks));
         summary.insert("duplicates".into(), json!(self.duplicates));
         json!({

@@ -29,6 +29,9 @@ use crate::output;
 use crate::rest::actions;
 use crate::settings::Settings;
 
+/// The note of a Contact an earlier run left `SENT` and the org shows done.
+pub const NOTE_RESUMED: &str = "an earlier run sent this Contact but recorded no answer; the org shows the user changed, so it was not sent again";
+
 /// Calls each chunk costs: reading its users and the action call.
 const CALLS_PER_CHUNK: u64 = 2;
 
@@ -206,7 +209,7 @@ impl State<'_> {
                         .get(&contact)
                         .map(|r| r.username.clone())
                         .unwrap_or_default();
-                    record.note = "an earlier run sent this Contact but recorded no answer; the org shows the user changed, so it was not sent again".into();
+                    record.note = NOTE_RESUMED.into();
                     reconciled.push(record);
                 }
                 _ => todo.push(contact),
