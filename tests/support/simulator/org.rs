@@ -28,6 +28,14 @@ pub struct SimUser {
     pub is_portal_enabled: bool,
 }
 
+impl SimUser {
+    /// A user the Apex acts on: a portal type, active or portal-enabled.
+    pub fn is_eligible(&self) -> bool {
+        PORTAL_TYPES.contains(&self.user_type.as_str())
+            && (self.is_active || self.is_portal_enabled)
+    }
+}
+
 /// A fault the REST endpoints inject.
 #[derive(Debug, Clone)]
 pub enum RestFault {
@@ -187,15 +195,6 @@ impl OrgData {
 
     pub fn user(&self, id: &str) -> Option<&SimUser> {
         self.users.iter().find(|u| u.id == id)
-    }
-
-    /// The user the Apex acts on for a Contact.
-    pub(super) fn eligible_user(&self, contact: &str) -> Option<usize> {
-        self.users.iter().position(|u| {
-            u.contact_id.as_deref() == Some(contact)
-                && PORTAL_TYPES.contains(&u.user_type.as_str())
-                && (u.is_active || u.is_portal_enabled)
-        })
     }
 
     /// The next fault for a call of `operation` (counting the call).

@@ -9,6 +9,8 @@
 //! 16,384 bytes), JSON bodies with `inputs` of `contactId`, the action's name. Requests are
 //! parsed with serde_json and `soql.rs`, never with the client's code.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Value, json};
 
 use super::http::{Request, Response, Wire};
@@ -237,10 +239,38 @@ fn query(org: &mut OrgData, version: &str, q: Option<&str>, record: &mut Recorde
         }
     }
     let selected = &fields[..select.fields.len()];
+    // Each condition's values, compared through the 18-character form, upper-cased.
+    let wanted: Vec<(&str, HashSet<String>)> = select
+        .conditions
+        .iter()
+        .map(|(field, values)| {
+            let set = values
+                .iter()
+                .flat_map(|v| [v.clone(), to18(v).to_ascii_uppercase()])
+                .collect();
+            (canonical(field).unwrap_or(""), set)
+        })
+        .collect();
+    // Exact first; the normalized form only for values that could differ by case.
+    let holds = |value: Option<&str>, set: &HashSet<String>| {
+        value.is_some_and(|v| {
+            set.contains(v)
+                || (v.bytes().any(|b| b.is_ascii_lowercase())
+                    && set.contains(&to18(v).to_ascii_uppercase()))
+        })
+    };
     let rows: Vec<Value> = match object {
         "User" => org
             .users
             .iter()
+            .filter(|u| {
+                wanted.iter().all(|(field, set)| match *field {
+                    "Id" => holds(Some(&u.id), set),
+                    "ContactId" => holds(u.contact_id.as_deref(), set),
+                    "Username" => set.contains(&u.username.to_ascii_uppercase()),
+                    _ => false,
+                })
+            })
             .map(|u| {
                 json!({
                     "Id": u.id, "ContactId": u.contact_id, "Username": u.username,
@@ -252,21 +282,16 @@ fn query(org: &mut OrgData, version: &str, q: Option<&str>, record: &mut Recorde
         _ => org
             .contacts
             .iter()
+            .filter(|c| {
+                wanted
+                    .iter()
+                    .all(|(field, set)| *field == "Id" && holds(Some(c), set))
+            })
             .map(|c| json!({ "Id": c, "Name": format!("Contact {c}") }))
             .collect(),
     };
-    let matches = |row: &Value| {
-        select.conditions.iter().all(|(field, values)| {
-            let field = canonical(field).unwrap_or("");
-            let value = row.get(field).and_then(Value::as_str).map(to18);
-            values.iter().any(|v| {
-                Some(to18(v).to_ascii_uppercase()) == value.as_ref().map(|x| x.to_ascii_uppercase())
-            })
-        })
-    };
     let records: Vec<Value> = rows
         .iter()
-        .filter(|r| matches(r))
         .map(|row| {
             let id = row.get("Id").and_then(Value::as_str).unwrap_or("");
             let mut out = serde_json::Map::new();
@@ -412,6 +437,16 @@ fn invoke(
         return Response::json(400, Value::Array(all).to_string());
     }
     org.invocations.push(contacts.clone());
+    // The Apex's one query: the eligible users of these Contacts.
+    let asked: HashSet<&String> = contacts.iter().collect();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, user) in org.users.iter().enumerate() {
+        if let Some(contact) = user.contact_id.as_ref().filter(|c| asked.contains(c))
+            && user.is_eligible()
+        {
+            index.entry(contact.clone()).or_insert(i);
+        }
+    }
     let mut results = Vec::new();
     for contact in &contacts {
         if org.input_errors.contains(contact) {
@@ -420,7 +455,7 @@ fn invoke(
             ));
             continue;
         }
-        results.push(apply(org, contact, action_name));
+        results.push(apply(org, index.get(contact).copied(), action_name));
     }
     let status = if results.iter().all(|r| r["isSuccess"] == json!(true)) {
         200
@@ -431,10 +466,10 @@ fn invoke(
 }
 
 /// The Apex on one Contact, with Salesforce's side effects.
-fn apply(org: &mut OrgData, contact: &str, action_name: &str) -> Value {
+fn apply(org: &mut OrgData, user: Option<usize>, action_name: &str) -> Value {
     let (mut status, mut user_id, mut username) = ("NO_PORTAL_USER", Value::Null, Value::Null);
     let (mut code, mut message) = (Value::Null, Value::Null);
-    if let Some(index) = org.eligible_user(contact) {
+    if let Some(index) = user {
         let running = org.running_user.clone();
         let disable = org.disable;
         let failing = org.failing_users.contains(&org.users[index].id);
