@@ -11,6 +11,7 @@
 //! The finished rows are serialized once and kept; each write adds the in-flight rows and goes
 //! through the one atomic writer, so the file on disk is always a complete, true record.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -154,11 +155,16 @@ impl ResultsFile {
 
     /// Replaces the file: the finished rows, then `in_flight` (marked by their status).
     pub fn write(&self, in_flight: &[Record]) -> Result<()> {
-        let mut bytes = self.finished.clone();
+        let mut tail = Vec::new();
         for record in in_flight {
-            push_row(&mut bytes, &record.cells());
+            push_row(&mut tail, &record.cells());
         }
-        atomic::write_file(&self.dest, &self.shown, &bytes)
+        let mut file = atomic::AtomicFile::create(&self.dest, &self.shown)?;
+        file.file()
+            .write_all(&self.finished)
+            .and_then(|()| file.file().write_all(&tail))
+            .map_err(|e| Error::io("write", &self.shown, e))?;
+        file.commit()
     }
 }
 

@@ -81,10 +81,15 @@ pub fn run(root: &Path, args: &RunArgs) -> Result<ExitCode> {
             duplicates: list.duplicates,
             elapsed: started.elapsed(),
         };
-        let document = totals.document(
-            &settings.names.invocable,
-            args.results.as_deref().map(|p| p.to_str().unwrap_or("")),
-        );
+        // Built only for --json: a document of 100,000 Contacts is a few hundred MiB.
+        let document = if args.list.json {
+            totals.document(
+                &settings.names.invocable,
+                args.results.as_deref().map(|p| p.to_str().unwrap_or("")),
+            )
+        } else {
+            serde_json::Value::Null
+        };
         match outcome {
             Ok(()) => {
                 let code = if state.records.iter().any(|r| is_failed(&r.status)) {
