@@ -332,4 +332,19 @@ fn resume_checks_contacts_a_dead_run_left_in_flight_before_sending_them() {
         "the earlier row is kept as it was"
     );
     assert!(rows.iter().all(|r| r["status"] == "DISABLED"), "{rows:?}");
+    // Everything finished: nothing is sent, the record is kept whole, stdout stays one document.
+    let again = org.offboard(&[
+        "run",
+        "--contacts",
+        &file,
+        "--resume",
+        "new.csv",
+        "--results",
+        "new.csv",
+        "--json",
+    ]);
+    again.code(0);
+    assert_eq!(again.json()["result"]["summary"]["resumed"], 4);
+    assert_eq!(org.sim.org().invocations.len(), 1);
+    assert_eq!(results(org.dir.path(), "new.csv").len(), 4);
 }

@@ -84,9 +84,9 @@ fn count(entries: &[Entry], plan: Plan) -> usize {
 pub fn human(mode: Mode, entries: &[Entry], duplicates: usize) -> String {
     let mut out = String::new();
     for e in entries {
-        out.push_str(&format!("{}  {:<22}", e.contact, e.plan.text(mode)));
+        let mut line = format!("{}  {:<22}", e.contact, e.plan.text(mode));
         if let Some(u) = &e.user {
-            out.push_str(&format!(
+            line.push_str(&format!(
                 "  {}  {}  {}  {}, {}",
                 u.id,
                 clean(&u.username),
@@ -99,9 +99,10 @@ pub fn human(mode: Mode, entries: &[Entry], duplicates: usize) -> String {
                 }
             ));
             if !u.is_eligible() && e.plan == Plan::NoPortalUser {
-                out.push_str("  (not a portal user the Apex changes)");
+                line.push_str("  (not a portal user the Apex changes)");
             }
         }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     let parts: Vec<String> = ORDER

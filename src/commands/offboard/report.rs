@@ -46,6 +46,7 @@ pub fn line(record: &Record) -> String {
     if !record.note.is_empty() {
         text.push_str(&format!("  ({})", clean(&record.note)));
     }
+    let mut text = text.trim_end().to_string();
     text.push('\n');
     text
 }

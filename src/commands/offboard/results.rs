@@ -159,6 +159,9 @@ impl ResultsFile {
         for record in in_flight {
             push_row(&mut tail, &record.cells());
         }
+        if let Some(parent) = self.dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
         let mut file = atomic::AtomicFile::create(&self.dest, &self.shown)?;
         file.file()
             .write_all(&self.finished)

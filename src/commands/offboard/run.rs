@@ -59,7 +59,7 @@ pub fn run(root: &Path, args: &RunArgs) -> Result<ExitCode> {
             Some(path) => results::read_resume(root, path)?,
             None => Vec::new(),
         };
-        let progress = Progress::new(0);
+        let progress = crate::report::progress::Progress::new(false);
         let say = |l: &str| progress.line(l);
         let mut org = connect(credentials, &say)?;
         check_action(&mut org, &settings, &say)?;
@@ -70,7 +70,7 @@ pub fn run(root: &Path, args: &RunArgs) -> Result<ExitCode> {
             resumed: 0,
             chunks: 0,
         };
-        let todo = state.resume(&mut org, &say, &list.ids, earlier)?;
+        let todo = state.resume(&mut org, &say, &list.ids, earlier, args.list.json)?;
         drop(progress);
         let outcome = state.chunks(&mut org, &todo, args.chunk_size, args.list.json);
         let totals = Totals {
@@ -161,6 +161,7 @@ impl State<'_> {
         say: calls::Say,
         ids: &[Id],
         earlier: Vec<Record>,
+        json: bool,
     ) -> Result<Vec<Id>> {
         let wanted: HashSet<&Id> = ids.iter().collect();
         let mut last: HashMap<Id, Record> = HashMap::new();
@@ -227,7 +228,7 @@ impl State<'_> {
                 if reconciled.len() == 1 { "" } else { "s" }
             ));
         }
-        self.record(&reconciled, false);
+        self.record(&reconciled, json);
         // Keep the list's order for what is sent.
         let order: HashMap<&Id, usize> = ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
         todo.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
@@ -380,6 +381,11 @@ impl State<'_> {
                     return Err(with_detail(error, &what, self.file.as_deref()));
                 }
             }
+        }
+        if total == 0 {
+            // Nothing left to send: the record still gets what --resume kept and checked.
+            self.write(&[])
+                .map_err(|e| with_detail(e, "nothing was sent", None))?;
         }
         progress.finish();
         Ok(())
