@@ -8,7 +8,8 @@
 //!   finds them, and what it will do with each. [`calls`]: every REST GET, with the re-login
 //!   rule of [`Org`] and backoff on transient failures. [`preview`]: the dry run.
 //! - [`run`]: the chunks; [`chunk`]: one action call and what a lost answer leaves to do;
-//!   [`results`]: the CSV record and `--resume`; [`report`]: what the user reads.
+//!   [`results`]: the CSV record; [`resume`]: what an earlier record leaves to do;
+//!   [`report`]: what the user reads.
 
 pub mod calls;
 pub mod chunk;
@@ -17,6 +18,7 @@ pub mod lookup;
 pub mod preview;
 pub mod report;
 pub mod results;
+pub mod resume;
 pub mod run;
 
 use std::path::Path;
@@ -103,11 +105,13 @@ pub fn call_error(
     }
 }
 
-/// The codes of a user lacking a permission (REST API Developer Guide, status codes 403).
+/// The codes of a user lacking a permission (REST API Developer Guide, status codes 403), and
+/// `NOT_FOUND`, which an action the user may not see is thought to answer (unconfirmed).
 fn is_access_fault(code: &str) -> bool {
     matches!(
         code,
-        "INSUFFICIENT_ACCESS"
+        "NOT_FOUND"
+            | "INSUFFICIENT_ACCESS"
             | "INSUFFICIENT_ACCESS_OR_READONLY"
             | "API_DISABLED_FOR_ORG"
             | "API_CURRENTLY_DISABLED"

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::chunk::{NOTE_RECONCILED, NOTE_RESENT};
 use super::clean;
 use super::results::{Record, is_failed, status};
-use super::run::NOTE_RESUMED;
+use super::resume::NOTE_RESUMED;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::settings::Mode;

@@ -9,7 +9,7 @@
 //! right after an answer. Sequential: one call at a time stays far from the org's concurrency
 //! limits (rest-api reference §7).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,7 +17,7 @@ use std::time::Instant;
 use super::chunk::{self, Sent};
 use super::lookup::{self, User};
 use super::report::{self, Progress, Totals};
-use super::results::{self, Record, ResultsFile, is_failed, is_finished, status};
+use super::results::{self, Record, ResultsFile, is_failed, status};
 use super::{Start, calls, connect, permission_set, start};
 use crate::cli::RunArgs;
 use crate::error::{Bad, Error, Result};
@@ -28,9 +28,6 @@ use crate::org::Org;
 use crate::output;
 use crate::rest::actions;
 use crate::settings::Settings;
-
-/// The note of a Contact an earlier run left `SENT` and the org shows done.
-pub const NOTE_RESUMED: &str = "an earlier run sent this Contact but recorded no answer; the org shows the user changed, so it was not sent again";
 
 /// Calls each chunk costs: reading its users and the action call.
 const CALLS_PER_CHUNK: u64 = 2;
@@ -143,100 +140,18 @@ fn check_action(org: &mut Org, settings: &Settings, say: calls::Say) -> Result<(
 }
 
 /// What the run has done so far.
-struct State<'a> {
-    settings: &'a Settings,
-    file: Option<&'a mut ResultsFile>,
+pub(super) struct State<'a> {
+    pub(super) settings: &'a Settings,
+    pub(super) file: Option<&'a mut ResultsFile>,
     /// This run's records, in order.
-    records: Vec<Record>,
-    resumed: usize,
-    chunks: usize,
+    pub(super) records: Vec<Record>,
+    pub(super) resumed: usize,
+    pub(super) chunks: usize,
 }
 
 impl State<'_> {
-    /// Applies `--resume`: keeps the earlier record, skips the finished Contacts, checks in
-    /// the org the ones it left `SENT`, and returns the Contacts still to send.
-    fn resume(
-        &mut self,
-        org: &mut Org,
-        say: calls::Say,
-        ids: &[Id],
-        earlier: Vec<Record>,
-        json: bool,
-    ) -> Result<Vec<Id>> {
-        let wanted: HashSet<&Id> = ids.iter().collect();
-        let mut last: HashMap<Id, Record> = HashMap::new();
-        let mut keep = Vec::new();
-        for row in earlier {
-            if wanted.contains(&row.contact_id) {
-                last.insert(row.contact_id.clone(), row);
-            } else {
-                // Rows of Contacts not in this list stay in the record as they were.
-                keep.push(row);
-            }
-        }
-        let mut check: Vec<(Id, Id)> = Vec::new();
-        let mut todo = Vec::new();
-        for id in ids {
-            match last.get(id) {
-                Some(row) if is_finished(&row.status) => {
-                    self.resumed += 1;
-                    keep.push(row.clone());
-                }
-                Some(row) if row.status == status::SENT => match &row.user_id {
-                    Some(user) => check.push((id.clone(), user.clone())),
-                    None => todo.push(id.clone()),
-                },
-                _ => todo.push(id.clone()),
-            }
-        }
-        if let Some(file) = self.file.as_deref_mut() {
-            file.add(&keep);
-        }
-        if check.is_empty() {
-            return Ok(todo);
-        }
-        let users: Vec<Id> = check.iter().map(|(_, u)| u.clone()).collect();
-        let now = lookup::users_by_id(org, self.settings, say, &users)?;
-        let mode = self.settings.mode;
-        let mut reconciled = Vec::new();
-        for (contact, user) in check {
-            match now.get(&user) {
-                Some(current) if current.is_done(mode) => {
-                    let mut record = Record::new(
-                        &contact,
-                        if mode.is_disable() {
-                            status::DISABLED
-                        } else {
-                            status::DEACTIVATED
-                        },
-                    );
-                    record.user_id = Some(user);
-                    record.username = last
-                        .get(&contact)
-                        .map(|r| r.username.clone())
-                        .unwrap_or_default();
-                    record.note = NOTE_RESUMED.into();
-                    reconciled.push(record);
-                }
-                _ => todo.push(contact),
-            }
-        }
-        if !reconciled.is_empty() {
-            say(&format!(
-                "{} Contact{} that an earlier run sent without recording the answer are done in the org",
-                reconciled.len(),
-                if reconciled.len() == 1 { "" } else { "s" }
-            ));
-        }
-        self.record(&reconciled, json);
-        // Keep the list's order for what is sent.
-        let order: HashMap<&Id, usize> = ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
-        todo.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
-        Ok(todo)
-    }
-
     /// Records outcomes: kept for the summary, added to the file, printed as lines.
-    fn record(&mut self, records: &[Record], json: bool) {
+    pub(super) fn record(&mut self, records: &[Record], json: bool) {
         if let Some(file) = self.file.as_deref_mut() {
             file.add(records);
         }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod job;
 pub mod oauth;
 pub mod org;
+mod query;
 pub mod respond;
 mod rest;
 mod scenario;
