@@ -87,5 +87,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::QuickDeploy(args) => commands::job::quick_deploy(args),
         Command::Preview(args) => commands::offboard::preview::run(&root, args),
         Command::Run(args) => commands::offboard::run::run(&root, args),
+        Command::Completions(args) => commands::completions::run(args),
     }
 }

@@ -6,15 +6,50 @@
 //! may panic: `eprintln!` panics when stderr is a closed pipe (`... 2>&1 | head -1`), so
 //! stderr writes that fail are dropped, and a closed stdout ends output quietly, as other CLIs
 //! do, while the command still exits with its own code.
+//!
+//! Everything printed or written as a report passes through [`clean`] (text for people) or
+//! [`secret::scrub`] (JSON, whose strings serde escapes): no secret value the process holds
+//! survives, control characters from the org (ANSI and OSC escapes, carriage returns) are
+//! shown escaped, and a line from the org cannot start a CI workflow command (`::error::`).
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::secret;
 
-/// Writes `text` to stdout in one piece. A closed pipe is not an error: the reader left.
+/// Text for people, safe to print: secrets scrubbed, control characters other than newline
+/// and tab escaped (`\u{1b}`), and a line starting with `::` (a GitHub workflow command)
+/// escaped with a backslash.
+pub fn clean(text: &str) -> String {
+    let scrubbed = secret::scrub(text);
+    let mut out = String::with_capacity(scrubbed.len());
+    for (n, line) in scrubbed.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if line.trim_start().starts_with("::") {
+            out.push('\\');
+        }
+        for c in line.chars() {
+            if c.is_control() && c != '\t' {
+                out.push_str(&c.escape_unicode().to_string());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Writes human text to stdout in one piece ([`clean`]ed). A closed pipe is not an error:
+/// the reader left.
 pub fn stdout(text: &str) -> Result<()> {
+    raw_stdout(&clean(text))
+}
+
+fn raw_stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -23,10 +58,10 @@ pub fn stdout(text: &str) -> Result<()> {
     }
 }
 
-/// One line on stderr (progress, a report line); never fails, never panics.
+/// One line on stderr (progress, a report line), [`clean`]ed; never fails, never panics.
 pub fn stderr_line(text: &str) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{text}");
+    let _ = writeln!(err, "{}", clean(text));
 }
 
 /// `portal-disable: warning: ...` on stderr.
@@ -41,13 +76,20 @@ pub fn error_line(error: &dyn std::fmt::Display) {
 
 /// A `--json` document on stdout.
 pub fn json(value: &impl Serialize) -> Result<()> {
-    stdout(&document(value))
+    raw_stdout(&document(value))
 }
 
-/// The document's text: pretty, as the sf CLI prints it, and one trailing newline.
+/// A document already rendered by [`document`] on stdout.
+pub fn json_text(text: &str) -> Result<()> {
+    raw_stdout(&secret::scrub(text))
+}
+
+/// The document's text: pretty, as the sf CLI prints it, one trailing newline, secrets
+/// scrubbed (serde escapes every control character in strings).
 pub fn document(value: &impl Serialize) -> String {
     // Our types always serialize; an empty object keeps stdout valid JSON all the same.
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string()) + "\n"
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string()) + "\n";
+    secret::scrub(&text).into_owned()
 }
 
 /// The error document: `{"status": <exit code>, "error": {"name", "message", "jobId"?}}`.
@@ -72,4 +114,24 @@ pub fn json_error(error: &Error, job_id: Option<&str>) -> Result<()> {
         &error.to_string(),
         job_id,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_text_cannot_drive_a_terminal_or_a_ci_runner() {
+        assert_eq!(clean("plain\ttext\nnext"), "plain\ttext\nnext");
+        assert_eq!(clean("red \u{1b}[31mtext"), "red \\u{1b}[31mtext");
+        assert_eq!(
+            clean("title \u{1b}]0;pwned\u{7}"),
+            "title \\u{1b}]0;pwned\\u{7}"
+        );
+        assert_eq!(clean("a\r\nb"), "a\\u{d}\nb");
+        assert_eq!(
+            clean("problem\n::error::fake annotation\n  ::set-output x"),
+            "problem\n\\::error::fake annotation\n\\  ::set-output x"
+        );
+    }
 }

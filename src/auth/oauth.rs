@@ -14,6 +14,8 @@ use crate::error::{Bad, Error, Result};
 
 /// The largest token answer read.
 const MAX_TOKEN_ANSWER: u64 = 1024 * 1024;
+/// A token request gets its whole answer within this time.
+const TOKEN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The token request for `credentials` (an OAuth source), sent once.
 pub fn login(credentials: &Credentials) -> Result<Session> {
@@ -24,16 +26,9 @@ pub fn login(credentials: &Credentials) -> Result<Session> {
             format!("cannot build the token URL from `{base}`: {e}"),
         )
     })?;
-    let http = reqwest::blocking::Client::builder()
-        .connect_timeout(Duration::from_secs(30))
-        .timeout(Duration::from_secs(60))
-        // The form carries secrets: never let a redirect resend it elsewhere.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| Error::Remote {
-            operation: "starting the HTTP client",
-            message: e.to_string(),
-        })?;
+    // The form carries secrets: the one client builder never follows a redirect, and never
+    // sends a loopback request through a proxy.
+    let http = crate::http::client(&url, TOKEN_TIMEOUT)?;
     let flow = grant.flow();
     let form = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(grant.form())
@@ -83,9 +78,9 @@ pub fn login(credentials: &Credentials) -> Result<Session> {
 /// Where to send the token request, and what to send.
 fn grant_for(credentials: &Credentials) -> Result<(Url, Grant)> {
     match credentials {
-        Credentials::AccessToken { .. } => Err(Error::input(
+        Credentials::AccessToken { .. } | Credentials::SfCli { .. } => Err(Error::input(
             Bad::InvalidCredentials,
-            "an access token needs no login",
+            "an access token or the sf CLI needs no token request",
         )),
         Credentials::AuthUrl {
             login_url,

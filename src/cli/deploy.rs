@@ -34,13 +34,14 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub source: DeploySource,
 
-    /// Which Apex tests the org runs [default: RunSpecifiedTests with the generated test
-    /// class for the generated sources; RunSpecifiedTests when --tests is given; else the
-    /// org's default].
+    /// Which Apex tests the org runs [default: `test_level` of [deploy] in portal-disable.toml;
+    /// else RunSpecifiedTests when --tests is given, or with the generated test class for the
+    /// generated sources; else the org's default].
     #[arg(long, value_name = "LEVEL", value_parser = choice::<TestLevel>())]
     pub test_level: Option<TestLevel>,
 
-    /// Test class to run with RunSpecifiedTests; repeat the flag for several.
+    /// Test class to run with RunSpecifiedTests; repeat the flag for several [default: `tests`
+    /// of [deploy] in portal-disable.toml; for the generated sources, their test class].
     #[arg(long = "tests", value_name = "CLASS")]
     pub tests: Vec<String>,
 
@@ -117,7 +118,7 @@ pub struct ReportArgs {
     pub job_id: String,
 
     /// Minutes to follow the job until it is done [default: 0, report its state now].
-    #[arg(long, value_name = "MINUTES", default_value_t = 0, value_parser = wait_minutes())]
+    #[arg(long, value_name = "MINUTES", default_value_t = 0, hide_default_value = true, value_parser = wait_minutes())]
     pub wait: u64,
 
     /// Metadata API version to call [default: the org's newest].

@@ -3,6 +3,7 @@
 //! ([`Choice`]), so the possible values and their help are declared once; each command's
 //! arguments become the domain's requests at one seam (`overrides()`, `flags()`).
 
+pub mod completions;
 mod deploy;
 mod offboard;
 mod usage;
@@ -55,9 +56,10 @@ pub enum Command {
     /// Deploy to an org with the Metadata API, follow the job and report components, tests
     /// and coverage.
     ///
-    /// Credentials come from the environment (SF_ACCESS_TOKEN + SF_ORG_INSTANCE_URL, SF_AUTH_URL,
-    /// SF_CLIENT_ID + SF_USERNAME + SF_JWT_KEY_FILE, or SF_CLIENT_ID + SF_CLIENT_SECRET +
-    /// SF_ORG_INSTANCE_URL) or from --auth-url-file.
+    /// Credentials come from an org the sf CLI knows (--target-org, SF_TARGET_ORG, or the sf
+    /// CLI's default target-org), from --auth-url-file, or from the environment
+    /// (SF_ACCESS_TOKEN + SF_ORG_INSTANCE_URL, SF_AUTH_URL, SF_CLIENT_ID + SF_USERNAME +
+    /// SF_JWT_KEY_FILE, or SF_CLIENT_ID + SF_CLIENT_SECRET + SF_ORG_INSTANCE_URL).
     /// Exit codes: 0 succeeded, 1 failed or canceled, 2 bad input, 68 succeeded partially,
     /// 69 still running when --wait ran out (the job id is printed; `report` resumes).
     Deploy(DeployArgs),
@@ -93,6 +95,13 @@ pub enum Command {
     /// the users are checked in the org first. Exit codes: 0 every Contact done, 68 some
     /// FAILED, 1 a call failed (the record so far is kept), 2 bad input, 130 interrupted.
     Run(RunArgs),
+
+    /// Print the shell completion script for bash, zsh, fish or PowerShell on stdout.
+    ///
+    /// Install it once, e.g. `portal-disable completions bash >
+    /// ~/.local/share/bash-completion/completions/portal-disable` (README, Shell completions,
+    /// has the line for each shell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// Options of `generate`.
@@ -108,7 +117,9 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// SFDX source folder to write into [default: <default package directory>/main/default].
+    /// SFDX source folder to write into [default: `output_dir` of portal-disable.toml, else
+    /// <default package directory of sfdx-project.json>/main/default, else
+    /// force-app/main/default].
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
@@ -130,30 +141,33 @@ impl GenerateArgs {
 /// `package`, whose `--output-dir` means different things.
 #[derive(Debug, Args, Default)]
 pub struct RenderArgs {
-    /// Config file to read instead of ./portal-disable.toml.
+    /// Config file to read [default: ./portal-disable.toml, when there is one].
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Salesforce API version of the generated files, 57.0 to 68.0 [default: sourceApiVersion
-    /// of sfdx-project.json, else 68.0].
+    /// Salesforce API version of the generated files, 57.0 to 68.0 [default: `api_version` of
+    /// portal-disable.toml, else sourceApiVersion of sfdx-project.json, else 68.0].
     #[arg(long, value_name = "VERSION", value_parser = api_version)]
     pub api_version: Option<ApiVersion>,
 
-    /// Which flag the generated Apex clears [default: disable].
+    /// Which flag the generated Apex clears [default: `mode` of portal-disable.toml, else
+    /// disable].
     #[arg(long, value_name = "MODE", value_parser = choice::<Mode>())]
     pub mode: Option<Mode>,
 
-    /// Sharing keyword of every generated class [default: with].
+    /// Sharing keyword of every generated class [default: `sharing` of portal-disable.toml,
+    /// else with].
     #[arg(long, value_name = "SHARING", value_parser = choice::<Sharing>())]
     pub sharing: Option<Sharing>,
 
-    /// Prefix of every generated class name [default: PortalUserDisabler].
+    /// Prefix of every generated class name [default: `prefix` of [classes] in
+    /// portal-disable.toml, else PortalUserDisabler].
     #[arg(long)]
     pub prefix: Option<String>,
 
-    /// Entry points to generate besides the core class and its test, comma-separated (see
-    /// the list below); `none` (or an empty value) for the core class and its test only.
-    /// Replaces the config's set [default: the entry points marked on in README].
+    /// Entry points to generate besides the core class and its test, comma-separated; `none`
+    /// (or an empty value) for the core class and its test only. Replaces the config's set
+    /// [default: [entry_points] of portal-disable.toml, else the ones --help marks on].
     #[arg(
         long,
         value_name = "LIST",
@@ -164,8 +178,8 @@ pub struct RenderArgs {
     )]
     pub entry_points: Option<EntryPointList>,
 
-    /// Contact checkbox (custom field) that fires the trigger entry point [default:
-    /// Disable_Portal_User__c].
+    /// Contact checkbox (custom field) that fires the trigger entry point [default: `field` of
+    /// [trigger] in portal-disable.toml, else Disable_Portal_User__c].
     #[arg(long, value_name = "FIELD")]
     pub trigger_field: Option<String>,
 }
@@ -213,7 +227,8 @@ fn entry_point_list(text: &str) -> Result<EntryPointList, String> {
 fn entry_points_help() -> String {
     let mut help = String::from(
         "Entry points to generate besides the core class and its test, comma-separated; `none` \
-         (or an empty value) for the core class and its test only. Replaces the config's set.\n",
+         (or an empty value) for the core class and its test only. Replaces the config's set \
+         [default: [entry_points] of portal-disable.toml, else the ones marked on below].\n",
     );
     for point in EntryPoint::ALL {
         let spec = point.spec();
@@ -262,8 +277,20 @@ pub struct PackageArgs {
 /// flags: they would show in `ps`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct AuthArgs {
+    /// Org to use, by the alias or username the sf CLI knows it by (`sf org login web --alias
+    /// NAME`); the installed sf CLI gives its session. Another credential source given with it
+    /// is an error [default: the sf CLI's target-org (.sf/config.json of the project, then of
+    /// the home folder) when no other credential source is given].
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "ALIAS|USERNAME",
+        env = "SF_TARGET_ORG"
+    )]
+    pub target_org: Option<String>,
+
     /// File holding an sfdx auth URL (force://...), or the JSON that `sf org auth
-    /// show-sfdx-auth-url --json` writes; wins over the environment.
+    /// show-sfdx-auth-url --json` writes; wins over the SF_* credential variables.
     #[arg(long, value_name = "PATH")]
     pub auth_url_file: Option<PathBuf>,
 
@@ -278,6 +305,7 @@ impl AuthArgs {
     pub fn flags(&self) -> AuthFlags {
         AuthFlags {
             auth_url_file: self.auth_url_file.clone(),
+            target_org: self.target_org.clone(),
             sandbox: self.sandbox,
         }
     }

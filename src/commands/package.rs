@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::cli::PackageArgs;
 use crate::error::{Bad, Error, Result};
+use crate::exit;
 use crate::limits::thousands;
 use crate::output;
 use crate::package::{Input, Output, Packed};
@@ -29,11 +30,11 @@ pub fn run(root: &Path, args: &PackageArgs) -> Result<ExitCode> {
     match package(root, args) {
         Ok(report) if args.json => {
             output::json(&report_json(&report))?;
-            Ok(ExitCode::SUCCESS)
+            Ok(ExitCode::from(exit::SUCCESS))
         }
         Ok(report) => {
             print_summary(&report)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(ExitCode::from(exit::SUCCESS))
         }
         Err(err) if args.json => {
             output::json_error(&err, None)?;

@@ -26,6 +26,19 @@ pub enum ReadError {
     Io(std::io::Error),
 }
 
+impl std::fmt::Display for ReadError {
+    /// What is wrong, without the path (callers name the file their own way).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => f.write_str("no such file"),
+            ReadError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            ReadError::TooLarge(limit) => write!(f, "it is larger than {limit} bytes"),
+            ReadError::NotUtf8 => f.write_str("it is not UTF-8 text"),
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 impl ReadError {
     /// The user-facing error, `shown` naming the file as the user gave it.
     pub fn into_error(self, shown: &Path) -> Error {

@@ -89,7 +89,8 @@ impl Reporter {
     ) -> Result<ExitCode> {
         if let Some(path) = &self.options.junit {
             if result.done {
-                atomic::write_file(path, path, junit::render(result).as_bytes())?;
+                let text = junit::render(result);
+                atomic::write_file(path, path, crate::secret::scrub(&text).as_bytes())?;
             } else {
                 output::stderr_line(&format!(
                     "portal-disable: the job is still running; no JUnit file written to `{}`",
@@ -98,7 +99,7 @@ impl Reporter {
             }
         }
         if self.options.json {
-            output::stdout(&json::result(
+            output::json_text(&json::result(
                 code,
                 result,
                 elapsed.map(|e| e.as_secs_f64()),
@@ -113,7 +114,7 @@ impl Reporter {
     /// A job accepted without waiting (`--async`).
     pub fn accepted(&self, id: &str, state: &str, validation_id: Option<&str>) -> Result<ExitCode> {
         if self.options.json {
-            output::stdout(&json::accepted(id, state, validation_id))?;
+            output::json_text(&json::accepted(id, state, validation_id))?;
         } else {
             output::stdout(&format!(
                 "Deploy job {id} accepted ({state}).\nJob id: {id}\nFollow it with: {}\n",

@@ -44,7 +44,7 @@ impl Progress {
             return;
         }
         match &self.bar {
-            Some(bar) => bar.println(text),
+            Some(bar) => bar.println(crate::output::clean(text)),
             None => crate::output::stderr_line(text),
         }
     }
@@ -100,7 +100,7 @@ impl Observer for Progress {
     fn status(&mut self, result: &DeployResult) {
         let text = summary(result);
         match &self.bar {
-            Some(bar) => bar.set_message(text),
+            Some(bar) => bar.set_message(crate::output::clean(&text)),
             None => {
                 if self.last_status.as_deref() != Some(result.status.as_str()) {
                     self.line(&text);

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod offboard;
+pub mod sf_cli;
 pub mod simulator;
 
 use std::path::Path;
@@ -28,6 +29,13 @@ pub fn combinations() -> Vec<(String, Vec<String>)> {
 
 /// Renders what `portal-disable generate FLAGS` would write in an empty folder.
 pub fn render(flags: &[String]) -> Vec<RenderedFile> {
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    render_in(empty.path(), flags)
+}
+
+/// Renders what `portal-disable generate FLAGS` would write in `root` (its
+/// portal-disable.toml and sfdx-project.json apply).
+pub fn render_in(root: &Path, flags: &[String]) -> Vec<RenderedFile> {
     let args = std::iter::once("portal-disable".to_string())
         .chain(std::iter::once("generate".to_string()))
         .chain(flags.iter().cloned());
@@ -35,8 +43,7 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
     let Command::Generate(generate) = cli.command else {
         panic!("{flags:?}: not a generate command line");
     };
-    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let settings = portal_disable::settings::config::load(empty.path(), &generate.overrides())
+    let settings = portal_disable::settings::config::load(root, &generate.overrides())
         .unwrap_or_else(|e| panic!("{flags:?}: {e}"));
     apex::render(&settings).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
 }

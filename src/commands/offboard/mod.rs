@@ -119,24 +119,11 @@ fn is_access_fault(code: &str) -> bool {
     )
 }
 
-/// Text from the org as shown on one line of a terminal or a CI log: control characters
-/// (newlines, ANSI escapes) escaped, and a leading `::` that GitHub would read as a workflow
-/// command neutralised.
+/// Text from the org (a username, an error message) as one cell of one output line:
+/// [`crate::output::clean`] (secrets scrubbed, control characters escaped), with line breaks
+/// escaped too, so a value cannot start a line of its own (or a CI workflow command).
 pub fn clean(text: &str) -> String {
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    match escaped.strip_prefix("::") {
-        Some(rest) => format!(": :{rest}"),
-        None => escaped,
-    }
+    crate::output::clean(&text.replace('\r', "\\r").replace('\n', "\\n"))
 }
 
 #[cfg(test)]
@@ -146,7 +133,7 @@ mod tests {
     #[test]
     fn org_text_cannot_break_lines_or_start_workflow_commands() {
         assert_eq!(clean("a\nb\u{1b}[2J"), "a\\nb\\u{1b}[2J");
-        assert_eq!(clean("::error::x"), ": :error::x");
+        assert_eq!(clean("x\n::error::y"), "x\\n::error::y");
         assert_eq!(clean("plain"), "plain");
     }
 }

@@ -105,12 +105,13 @@ impl Record {
     }
 }
 
-/// A cell a spreadsheet would not run as a formula.
+/// A cell a spreadsheet would not run as a formula, with no secret the process holds.
 fn formula_safe(text: &str) -> String {
+    let text = crate::secret::scrub(text);
     if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {
-        text.to_string()
+        text.into_owned()
     }
 }
 

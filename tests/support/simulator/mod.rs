@@ -339,6 +339,7 @@ fn inject(kind: Injected, real: Response) -> Response {
             then_down: Some(pause),
             ..real
         },
+        Injected::Body(body) => Response::xml(200, body),
     }
 }
 
