@@ -18,6 +18,7 @@ pub mod exit;
 pub mod fs;
 pub mod generate;
 pub mod http;
+pub mod ids;
 pub mod interrupt;
 pub mod knobs;
 pub mod limits;
@@ -26,6 +27,7 @@ pub mod org;
 pub mod output;
 pub mod package;
 pub mod report;
+pub mod rest;
 pub mod schedule;
 pub mod secret;
 pub mod settings;
@@ -83,6 +85,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => commands::job::report(args),
         Command::Cancel(args) => commands::job::cancel(args),
         Command::QuickDeploy(args) => commands::job::quick_deploy(args),
+        Command::Preview(args) => commands::offboard::preview::run(&root, args),
+        Command::Run(args) => commands::offboard::run::run(&root, args),
         Command::Completions(args) => commands::completions::run(args),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod completions;
 mod deploy;
+mod offboard;
 mod usage;
 
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use crate::choice::Choice;
 use crate::settings::{EntryPoint, Mode, Overrides, Sharing};
 
 pub use deploy::{CancelArgs, DeployArgs, DeploySource, OutputArgs, QuickDeployArgs, ReportArgs};
+pub use offboard::{ContactsArgs, DEFAULT_CHUNK, MAX_CHUNK, PreviewArgs, RunArgs};
 pub use usage::{usage_error_line, wants_json};
 
 /// Generate, package and deploy the Apex that disables or deactivates Salesforce Experience
@@ -72,6 +74,27 @@ pub enum Command {
     /// Deploy a recent successful validation (`deploy --check-only` with tests) without
     /// running the tests again.
     QuickDeploy(QuickDeployArgs),
+
+    /// Show what `run` would do for a list of Contacts: each one's portal user and outcome.
+    /// Changes nothing.
+    ///
+    /// Reads the Contacts (--contacts FILE, or - for standard input), queries their users
+    /// and prints, per Contact, the user (Id, username, user type, active, portal-enabled)
+    /// and `will disable` / `will deactivate`, `already inactive`, `no portal user`, `running
+    /// user: skipped` or `Contact not found`, then a summary line. The mode comes from the
+    /// same settings as `generate`. Exit codes: 0 done, 1 a call failed, 2 bad input.
+    Preview(PreviewArgs),
+
+    /// Disable or deactivate the portal users of a list of Contacts through the deployed
+    /// Invocable action, in chunks, keeping a record.
+    ///
+    /// Checks that the action generated for the current settings is deployed, then calls it
+    /// with --chunk-size Contacts at a time and prints each Contact's result. With --results
+    /// the CSV record is replaced atomically after every chunk; --resume skips the Contacts an
+    /// earlier record shows finished. A call whose answer was lost is never sent again blindly:
+    /// the users are checked in the org first. Exit codes: 0 every Contact done, 68 some
+    /// FAILED, 1 a call failed (the record so far is kept), 2 bad input, 130 interrupted.
+    Run(RunArgs),
 
     /// Print the shell completion script for bash, zsh, fish or PowerShell on stdout.
     ///

@@ -4,5 +4,6 @@ pub mod completions;
 pub mod deploy;
 pub mod generate;
 pub mod job;
+pub mod offboard;
 
 pub mod package;

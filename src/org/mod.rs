@@ -3,10 +3,12 @@
 //!
 //! - [`Org::connect`] logs in, reads the org's newest API version and refuses a version the
 //!   org is too old for, before any other request.
-//! - [`Org::call`] makes one call; when the org answers `INVALID_SESSION_ID` and the credential
-//!   source can log in again, it logs in once and repeats that same call (a `deploy()` is
-//!   never repeated: its caller never passes it here twice). A refusal that stands gets the
-//!   source's hint (how to get a fresh session) in [`Org::error`].
+//! - [`Org::call`] makes one Metadata API call, [`Org::rest_call`] one REST call; when the org
+//!   answers `INVALID_SESSION_ID` and the credential source can log in again, either logs in
+//!   once (for both clients, which share the session) and repeats that same call (a
+//!   `deploy()` is never repeated: its caller never passes it here twice; an action call
+//!   refused with 401 never ran). A refusal that stands gets the source's hint (how to get a
+//!   fresh session) in [`Org::error`].
 //! - Which failures are transient is `http::CallError`'s decision; interrupts are checked
 //!   before anything is sent ([`Org::check_interrupt`]), and a job being followed is canceled
 //!   on request ([`cancel`]).
@@ -19,11 +21,13 @@ use crate::error::{Bad, Error, Result};
 use crate::http::CallError;
 use crate::interrupt;
 use crate::metadata::client::Client;
+use crate::rest;
 
 /// A logged-in connection to one org.
 pub struct Org {
     credentials: Credentials,
     client: Client,
+    rest: rest::Client,
 }
 
 impl Org {
@@ -81,6 +85,7 @@ impl Org {
             .or(newest)
             .unwrap_or(api_version::NEWEST);
         Ok(Org {
+            rest: rest::Client::new(session.clone(), version)?,
             client: Client::new(session, version)?,
             credentials,
         })
@@ -105,15 +110,41 @@ impl Org {
         notice: &mut dyn FnMut(&str),
         call: impl Fn(&Client) -> std::result::Result<T, CallError>,
     ) -> std::result::Result<T, CallError> {
-        match call(&self.client) {
+        self.relogin_once(notice, |org| call(&org.client))
+    }
+
+    /// [`Org::call`] for a REST call.
+    pub fn rest_call<T>(
+        &mut self,
+        notice: &mut dyn FnMut(&str),
+        call: impl Fn(&rest::Client) -> std::result::Result<T, CallError>,
+    ) -> std::result::Result<T, CallError> {
+        self.relogin_once(notice, |org| call(&org.rest))
+    }
+
+    /// The REST client (for reading its version and the API usage it saw).
+    pub fn rest(&self) -> &rest::Client {
+        &self.rest
+    }
+
+    /// The one re-login rule of every call, whatever its API.
+    fn relogin_once<T>(
+        &mut self,
+        notice: &mut dyn FnMut(&str),
+        call: impl Fn(&Org) -> std::result::Result<T, CallError>,
+    ) -> std::result::Result<T, CallError> {
+        match call(self) {
             Err(e) if e.is_invalid_session() => match self.credentials.relogin() {
                 Some(session) => {
                     let session = session.map_err(|e| CallError::Failed(Box::new(e)))?;
+                    self.rest
+                        .set_session(session.clone())
+                        .map_err(|e| CallError::Failed(Box::new(e)))?;
                     self.client
                         .set_session(session)
                         .map_err(|e| CallError::Failed(Box::new(e)))?;
                     notice("the session expired; logged in again");
-                    call(&self.client)
+                    call(self)
                 }
                 None => Err(e),
             },

@@ -23,9 +23,7 @@ pub struct Progress {
 impl Progress {
     /// Picks the bar or plain lines from the environment. `quiet` shows nothing at all.
     pub fn new(quiet: bool) -> Self {
-        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
-        let terminal = std::io::stderr().is_terminal();
-        let bar = (!quiet && !ci && terminal).then(|| {
+        let bar = wants_bar(quiet).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
@@ -57,6 +55,13 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Whether progress is drawn as a bar redrawn in place: on a terminal, outside CI (`CI` set),
+/// unless `quiet`. Otherwise it is plain lines.
+pub fn wants_bar(quiet: bool) -> bool {
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    !quiet && !ci && std::io::stderr().is_terminal()
 }
 
 impl Drop for Progress {

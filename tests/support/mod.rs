@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod cli;
+pub mod offboard;
 pub mod sf_cli;
 pub mod simulator;
 
