@@ -33,14 +33,6 @@ use crate::settings::{Settings, config};
 
 use contacts::ContactList;
 
-/// The permission set that grants the running user API access and access to the Invocable
-/// class. The Apex generator names it after the prefix, which is also the core class's
-/// default name; this one function says so, so it can be pointed at the generator's own name
-/// for it when that lands.
-pub fn permission_set(settings: &Settings) -> String {
-    settings.names.core.clone()
-}
-
 /// What both commands work with once the input is checked.
 pub struct Start {
     pub settings: Settings,
@@ -79,7 +71,7 @@ pub fn call_error(
     let grant = || {
         format!(
             "assign the permission set `{}` to the user the tool logs in as: it grants API Enabled and access to the Apex class `{}`",
-            permission_set(settings),
+            settings.names.permission_set(),
             settings.names.invocable
         )
     };

@@ -18,7 +18,7 @@ use super::chunk::{self, Sent};
 use super::lookup::{self, User};
 use super::report::{self, Progress, Totals};
 use super::results::{self, Record, ResultsFile, is_failed, status};
-use super::{Start, calls, connect, permission_set, start};
+use super::{Start, calls, connect, start};
 use crate::cli::RunArgs;
 use crate::error::{Bad, Error, Result};
 use crate::exit;
@@ -121,7 +121,7 @@ fn check_action(org: &mut Org, settings: &Settings, say: calls::Say) -> Result<(
             code,
             message: format!(
                 "the org has no Invocable action `{class}`, or the user the tool logs in as has no access to that class: {deploy_fix}, and assign the permission set `{}` to that user",
-                permission_set(settings)
+                settings.names.permission_set()
             ),
         },
         other => other,
