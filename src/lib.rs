@@ -15,6 +15,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod http;
 pub mod interrupt;
 pub mod metadata;
 pub mod package;

@@ -21,7 +21,7 @@ pub fn login(credentials: &Credentials) -> Result<Session> {
     let url = base
         .join("services/oauth2/token")
         .map_err(|e| Error::Input(format!("cannot build the token URL from `{base}`: {e}")))?;
-    let http = reqwest::blocking::Client::builder()
+    let http = crate::http::client_builder()
         .connect_timeout(Duration::from_secs(30))
         .timeout(Duration::from_secs(60))
         // The form carries secrets: never let a redirect resend it elsewhere.

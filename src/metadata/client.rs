@@ -134,7 +134,7 @@ impl Client {
     pub fn new(session: Session, version: &str) -> Result<Self, Error> {
         // The test suite shrinks time: a stalled answer then times out in seconds.
         let schedule = Schedule::from_env();
-        let http = Http::builder()
+        let http = crate::http::client_builder()
             .user_agent(envelope::CLIENT)
             .connect_timeout(schedule.scaled(CONNECT_TIMEOUT))
             // The session travels in the body: never let a redirect resend it elsewhere.

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod cli;
+pub mod jwt;
 pub mod simulator;
 
 use std::path::Path;
@@ -45,4 +46,11 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
 pub fn is_apex(file: &RenderedFile) -> bool {
     let path = file.path.to_string_lossy();
     path.ends_with(".cls") || path.ends_with(".trigger")
+}
+
+/// A client for the simulator's plain-HTTP endpoints, built as the product builds its own.
+pub fn http() -> reqwest::blocking::Client {
+    portal_disable::http::client_builder()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
