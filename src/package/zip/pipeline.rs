@@ -17,8 +17,12 @@ use crate::package::layout::Entry;
 
 /// Entries up to this size are compressed in memory; larger ones stream.
 pub const IN_MEMORY_MAX: u64 = 1024 * 1024;
-/// Uncompressed bytes read ahead of the writer, at most (one entry always may be).
+/// Uncompressed bytes read ahead of the writer, at most (one batch always may be).
 const AHEAD_BYTES: u64 = 2 * 1024 * 1024;
+/// A worker takes entries in batches of up to this many bytes or entries: handing them over
+/// one by one costs a wake-up of a thread each, more than compressing a small class.
+const BATCH_BYTES: u64 = 256 * 1024;
+const BATCH_ENTRIES: usize = 64;
 /// Worker threads at most: past a few, the writer and the disk are the limit.
 const MAX_WORKERS: usize = 4;
 /// Below this many entries, threads cost more than they save.
@@ -34,6 +38,14 @@ pub enum Prepared {
     },
     /// Over [`IN_MEMORY_MAX`]: the writer streams it.
     Large,
+}
+
+/// Entries `start..end` as one worker prepared them, cut short after the first failure.
+struct Batch {
+    start: usize,
+    end: usize,
+    ahead: u64,
+    prepared: Vec<Result<Prepared>>,
 }
 
 /// Hands every entry of `entries`, in order, to `write`, with up to `workers` threads
@@ -52,7 +64,7 @@ where
         return Ok(());
     }
     let window = Window::default();
-    let (sender, receiver) = mpsc::channel::<(usize, Result<Prepared>)>();
+    let (sender, receiver) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
@@ -61,9 +73,23 @@ where
                 // A panicking worker stops the others, so the writer is not left waiting.
                 let _stop = StopOnDrop(window);
                 let mut worker = Worker::new();
-                while let Some(index) = window.claim(entries) {
-                    let prepared = worker.prepare(&entries[index], shown);
-                    if sender.send((index, prepared)).is_err() {
+                while let Some((start, end, ahead)) = window.claim(entries) {
+                    let mut prepared = Vec::with_capacity(end - start);
+                    for entry in &entries[start..end] {
+                        let result = worker.prepare(entry, shown);
+                        let failed = result.is_err();
+                        prepared.push(result);
+                        if failed {
+                            break;
+                        }
+                    }
+                    let batch = Batch {
+                        start,
+                        end,
+                        ahead,
+                        prepared,
+                    };
+                    if sender.send(batch).is_err() {
                         break;
                     }
                 }
@@ -72,18 +98,22 @@ where
         drop(sender);
         let mut ready = BTreeMap::new();
         let result = (|| {
-            for (index, entry) in entries.iter().enumerate() {
-                let prepared = loop {
-                    if let Some(prepared) = ready.remove(&index) {
-                        break prepared;
+            let mut next = 0;
+            while next < entries.len() {
+                let batch = loop {
+                    if let Some(batch) = ready.remove(&next) {
+                        break batch;
                     }
-                    let (done, prepared) = receiver.recv().map_err(|_| {
+                    let batch: Batch = receiver.recv().map_err(|_| {
                         Error::Input("the zip's compressing threads stopped early".to_string())
                     })?;
-                    ready.insert(done, prepared);
+                    ready.insert(batch.start, batch);
                 };
-                window.written(ahead_size(entry));
-                write(index, prepared?)?;
+                for (offset, prepared) in batch.prepared.into_iter().enumerate() {
+                    write(batch.start + offset, prepared?)?;
+                }
+                window.written(batch.ahead);
+                next = batch.end;
             }
             Ok(())
         })();
@@ -120,7 +150,7 @@ impl Worker {
             return Ok(Prepared::Large);
         }
         self.input.clear();
-        let uncompressed = entry.write_to(&mut self.input, shown)?;
+        let uncompressed = entry.read_into(&mut self.input, shown)?;
         let mut data = Vec::new();
         self.deflater
             .compress_all(&self.input, &mut data)
@@ -133,7 +163,7 @@ impl Worker {
     }
 }
 
-/// Which entry the workers take next, and how far ahead of the writer they are.
+/// Which entries the workers take next, and how far ahead of the writer they are.
 #[derive(Default)]
 struct Window {
     state: Mutex<WindowState>,
@@ -144,36 +174,52 @@ struct Window {
 struct WindowState {
     next: usize,
     ahead: u64,
+    waiting: usize,
     stopped: bool,
 }
 
 impl Window {
-    /// The next entry to prepare, once there is room for it; `None` when all are taken or the
-    /// writer stopped.
-    fn claim(&self, entries: &[Entry<'_>]) -> Option<usize> {
+    /// The next batch to prepare, `start..end` holding `ahead` bytes, once there is room for
+    /// it; `None` when all are taken or the writer stopped.
+    fn claim(&self, entries: &[Entry<'_>]) -> Option<(usize, usize, u64)> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             if state.stopped || state.next >= entries.len() {
                 return None;
             }
-            let size = ahead_size(&entries[state.next]);
-            if state.ahead == 0 || state.ahead + size <= AHEAD_BYTES {
-                state.ahead += size;
-                state.next += 1;
-                return Some(state.next - 1);
+            let start = state.next;
+            let mut end = start;
+            let mut bytes = 0;
+            while end < entries.len() && end - start < BATCH_ENTRIES {
+                let size = ahead_size(&entries[end]);
+                if end > start && bytes + size > BATCH_BYTES {
+                    break;
+                }
+                bytes += size;
+                end += 1;
             }
+            if state.ahead == 0 || state.ahead + bytes <= AHEAD_BYTES {
+                state.ahead += bytes;
+                state.next = end;
+                return Some((start, end, bytes));
+            }
+            state.waiting += 1;
             state = self
                 .changed
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
+            state.waiting -= 1;
         }
     }
 
-    /// The writer has taken an entry of `size` ahead bytes.
-    fn written(&self, size: u64) {
+    /// The writer has written a batch of `ahead` bytes.
+    fn written(&self, ahead: u64) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.ahead -= size.min(state.ahead);
-        self.changed.notify_all();
+        state.ahead -= ahead.min(state.ahead);
+        // Waking costs a system call: only when a worker waits for room.
+        if state.waiting > 0 {
+            self.changed.notify_all();
+        }
     }
 
     fn stop(&self) {
