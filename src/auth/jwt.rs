@@ -34,6 +34,8 @@ struct Claims<'a> {
 pub enum JwtProblem {
     /// The key file is not an RSA private key in PEM (PKCS#1 or PKCS#8).
     NotAnRsaPem,
+    /// An RSA key, but under 2048 or over 4096 bits (or an exponent out of range).
+    KeySize,
     /// Signing failed (should not happen with a valid key).
     Signing,
 }
@@ -43,6 +45,9 @@ impl std::fmt::Display for JwtProblem {
         f.write_str(match self {
             JwtProblem::NotAnRsaPem => {
                 "is not an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
+            }
+            JwtProblem::KeySize => {
+                "is an RSA key of a size that cannot sign: use a 2048- to 4096-bit key (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)"
             }
             JwtProblem::Signing => "could not sign the JWT assertion",
         })
@@ -110,7 +115,10 @@ fn key_pair(pem: &str) -> Result<RsaKeyPair, JwtProblem> {
     // The decoded key is not left in the freed buffer.
     der.fill(0);
     std::hint::black_box(&der);
-    key.map_err(|_| JwtProblem::NotAnRsaPem)
+    key.map_err(|rejected| match rejected.to_string().as_str() {
+        "TooSmall" | "TooLarge" => JwtProblem::KeySize,
+        _ => JwtProblem::NotAnRsaPem,
+    })
 }
 
 /// The text between `-----BEGIN {label}-----` and its `-----END {label}-----` line.
@@ -195,6 +203,17 @@ mod tests {
     }
 
     #[test]
+    fn a_key_too_small_to_sign_says_so() {
+        let key = Secret::new(fixture("test-key-1024.pem"));
+        assert_eq!(check_private_key(&key), Err(JwtProblem::KeySize));
+        assert!(
+            JwtProblem::KeySize
+                .to_string()
+                .contains("2048- to 4096-bit")
+        );
+    }
+
+    #[test]
     fn refuses_what_is_not_an_rsa_private_key() {
         let pkcs8 = fixture("test-key-pkcs8.pem");
         let encrypted = fixture("test-key-pkcs1.pem").replace(
@@ -214,7 +233,8 @@ mod tests {
             assert_eq!(
                 assertion("c", "u", "https://login.salesforce.com", &Secret::new(text)).err(),
                 Some(JwtProblem::NotAnRsaPem),
-                "{text}"
+                "{}",
+                text.len()
             );
             assert_eq!(
                 check_private_key(&Secret::new(text)),
