@@ -5,9 +5,10 @@
 # on 4,999 generated classes (the compression-heavy command; hyperfine median of 5 runs).
 #
 # The candidates override the committed profile with `--config`, so the committed one is
-# measured as "chosen". Other builds on the machine slow every build alike only when they run
-# the whole time: the load average is printed with each line.
-# Needs hyperfine (apt-get install -y hyperfine).
+# measured as "chosen". Wall time depends on what else the machine runs (the load average is
+# printed with each line); the CPU time of the build (user + system) much less, so compare
+# candidates by it.
+# Needs hyperfine and GNU time (apt-get install -y hyperfine time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v hyperfine >/dev/null 2>&1 || {
@@ -48,7 +49,7 @@ for ((i = 0; i < 4999; i++)); do
     printf '%s\n' "$meta" >"$src/$name.cls-meta.xml"
 done
 
-printf '%-15s %9s %11s %12s  %s\n' candidate build_s binary_B package_ms "load average before / after"
+printf '%-15s %7s %6s %11s %11s  %s\n' candidate wall_s cpu_s binary_B package_ms "load average before / after"
 for name in "${order[@]}"; do
     flags=()
     for setting in ${candidates[$name]}; do
@@ -56,16 +57,16 @@ for name in "${order[@]}"; do
     done
     target="$work/target-$name"
     load_before=$(cut -d' ' -f1 /proc/loadavg)
-    start=$(date +%s.%N)
-    CARGO_TARGET_DIR="$target" cargo build --release --quiet "${flags[@]}"
-    end=$(date +%s.%N)
+    CARGO_TARGET_DIR="$target" /usr/bin/time -f '%e %U %S' -o "$work/time-$name" \
+        cargo build --release --quiet "${flags[@]}"
+    read -r wall user sys <"$work/time-$name"
     load_after=$(cut -d' ' -f1 /proc/loadavg)
     candidate_bin="$target/release/portal-disable"
     (cd "$work/bench" && hyperfine --warmup 1 --runs 5 --shell=none --style none \
         --prepare "rm -f $work/out.zip" --export-json "$work/$name.json" \
         "$candidate_bin package --source-dir force-app --output $work/out.zip" >/dev/null)
     median=$(python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['results'][0]['median']*1000))" "$work/$name.json")
-    printf '%-15s %9.1f %11d %12d  %s / %s\n' "$name" "$(echo "$end - $start" | bc)" \
+    printf '%-15s %7.1f %6.1f %11d %11d  %s / %s\n' "$name" "$wall" "$(echo "$user + $sys" | bc)" \
         "$(stat -c %s "$candidate_bin")" "$median" "$load_before" "$load_after"
     rm -rf "$target"
 done
