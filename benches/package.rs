@@ -16,6 +16,9 @@ const CLASSES: usize = 500;
 /// The most classes a deploy takes (their 9,998 files plus package.xml).
 const SMALL_CLASSES: usize = 4_999;
 
+/// The Apex of class `name`, the `i`-th of its case.
+type ClassBody<'a> = Box<dyn Fn(&str, usize) -> String + 'a>;
+
 fn packaging(c: &mut Criterion) {
     let Ok(settings_dir) = tempfile::tempdir() else {
         panic!("no temporary folder")
@@ -39,7 +42,7 @@ fn packaging(c: &mut Criterion) {
     let meta = &files[1].body;
     let mut group = c.benchmark_group("package");
     group.sample_size(20);
-    let cases: [(&str, usize, Box<dyn Fn(&str, usize) -> String>); 2] = [
+    let cases: [(&str, usize, ClassBody<'_>); 2] = [
         (
             "classes to a zip",
             CLASSES,

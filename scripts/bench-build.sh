@@ -6,8 +6,9 @@
 # `--timings`, and with --test also `cargo test` (build and run) in a second empty target
 # folder; prints the crates compiled, the release binary's size and its stripped size, and
 # copies the timing reports to target/bench-build/. The downloads are done first, untimed
-# (`cargo fetch`): only compiling counts. Other builds running at the same time slow this
-# down: the load average is printed before and after.
+# (`cargo fetch`): only compiling counts. Other builds running at the same time slow the wall
+# time down (the load average is printed before and after); the CPU time (user + system) of
+# the build is printed beside it, and moves much less.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rev=HEAD
@@ -29,30 +30,29 @@ cargo fetch --quiet
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 export CARGO_TARGET_DIR="$work/target-release"
-start=$(date +%s.%N)
-cargo run --release --timings -- generate >"$work/run.log" 2>&1 || {
+/usr/bin/time -f '%e %U %S' -o "$work/run.time" \
+    cargo run --release --timings -- generate >"$work/run.log" 2>&1 || {
     cat "$work/run.log" >&2
     exit 1
 }
-end=$(date +%s.%N)
+read -r wall user sys <"$work/run.time"
 crates=$(grep -c '^ *Compiling ' "$work/run.log")
 bin="$CARGO_TARGET_DIR/release/portal-disable"
 strip -o "$work/stripped" "$bin"
 cp "$CARGO_TARGET_DIR"/cargo-timings/cargo-timing.html "$out/release-$(git rev-parse --short HEAD).html"
-printf 'cargo run --release -- generate: %.1f s, %d crates compiled\n' "$(echo "$end - $start" | bc)" "$crates"
+printf 'cargo run --release -- generate: %.1f s (CPU %.1f s), %d crates compiled\n' "$wall" "$(echo "$user + $sys" | bc)" "$crates"
 printf 'release binary: %s bytes (%s bytes stripped)\n' "$(stat -c %s "$bin")" "$(stat -c %s "$work/stripped")"
 
 if $with_test; then
     export CARGO_TARGET_DIR="$work/target-test"
     rm -rf force-app
-    start=$(date +%s.%N)
-    cargo test --timings >"$work/test.log" 2>&1 || {
+    /usr/bin/time -f '%e %U %S' -o "$work/test.time" cargo test --timings >"$work/test.log" 2>&1 || {
         tail -50 "$work/test.log" >&2
         exit 1
     }
-    end=$(date +%s.%N)
+    read -r wall user sys <"$work/test.time"
     crates=$(grep -c '^ *Compiling ' "$work/test.log")
     cp "$CARGO_TARGET_DIR"/cargo-timings/cargo-timing.html "$out/test-$(git rev-parse --short HEAD).html"
-    printf 'cargo test (build and run): %.1f s, %d crates compiled\n' "$(echo "$end - $start" | bc)" "$crates"
+    printf 'cargo test (build and run): %.1f s (CPU %.1f s), %d crates compiled\n' "$wall" "$(echo "$user + $sys" | bc)" "$crates"
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); timing reports in $out"
