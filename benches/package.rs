@@ -9,7 +9,6 @@ use clap::Parser;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use portal_disable::apex;
 use portal_disable::cli::{Cli, Command};
-use portal_disable::commands::generate::load_settings;
 use portal_disable::package;
 
 const CLASSES: usize = 500;
@@ -29,10 +28,11 @@ fn packaging(c: &mut Criterion) {
     let Command::Generate(generate) = cli.command else {
         panic!("not generate")
     };
-    let settings = match load_settings(settings_dir.path(), &generate.settings) {
-        Ok(settings) => settings,
-        Err(e) => panic!("{e}"),
-    };
+    let settings =
+        match portal_disable::settings::config::load(settings_dir.path(), &generate.overrides()) {
+            Ok(settings) => settings,
+            Err(e) => panic!("{e}"),
+        };
     // One generated class and its meta file, copied under other names.
     let files = match apex::render(&settings) {
         Ok(files) => files,
@@ -82,10 +82,15 @@ fn packaging(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(bytes as u64));
         group.bench_function(format!("{count} {label}"), |b| {
             b.iter(|| {
-                let components = package::components(dir.path(), &settings, &sources);
-                let zipped = components.and_then(|components| {
-                    package::zip_components(&components, &settings, &dest, Path::new("deploy.zip"))
-                });
+                let zipped = package::pack(
+                    dir.path(),
+                    package::Input::SourceDirs(&sources, settings.api_version),
+                    package::Output::Zip {
+                        dest: &dest,
+                        shown: Path::new("deploy.zip"),
+                        root: None,
+                    },
+                );
                 if let Err(e) = zipped {
                     panic!("{e}")
                 }

@@ -7,7 +7,6 @@ use clap::Parser;
 use criterion::{Criterion, criterion_group, criterion_main};
 use portal_disable::apex;
 use portal_disable::cli::{Cli, Command};
-use portal_disable::commands::generate::load_settings;
 use portal_disable::settings::Settings;
 
 fn settings(flags: &[&str]) -> Settings {
@@ -21,7 +20,7 @@ fn settings(flags: &[&str]) -> Settings {
     let Ok(empty) = tempfile::tempdir() else {
         panic!("no temporary folder")
     };
-    match load_settings(empty.path(), &generate.settings) {
+    match portal_disable::settings::config::load(empty.path(), &generate.overrides()) {
         Ok(settings) => settings,
         Err(e) => panic!("{e}"),
     }

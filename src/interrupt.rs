@@ -28,12 +28,14 @@ pub fn install() {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             let job = JOB.try_lock().ok().and_then(|job| job.clone());
             match job {
-                Some(id) => eprintln!(
+                Some(id) => crate::output::stderr_line(&format!(
                     "portal-disable: interrupted again; exiting now (job {id} may still be running: `portal-disable report {id}` shows it)"
-                ),
-                None => eprintln!("portal-disable: interrupted again; exiting now"),
+                )),
+                None => {
+                    crate::output::stderr_line("portal-disable: interrupted again; exiting now")
+                }
             }
-            std::process::exit(130);
+            std::process::exit(i32::from(crate::exit::INTERRUPTED));
         }
     });
 }

@@ -10,25 +10,70 @@ pub mod apex;
 pub mod apex_names;
 pub mod api_version;
 pub mod auth;
+pub mod choice;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod error;
+pub mod exit;
+pub mod fs;
 pub mod generate;
 pub mod http;
+pub mod ids;
 pub mod interrupt;
+pub mod knobs;
+pub mod limits;
 pub mod metadata;
+pub mod org;
+pub mod output;
 pub mod package;
 pub mod report;
+pub mod rest;
+pub mod schedule;
 pub mod secret;
 pub mod settings;
-pub mod sfdx_project;
 pub mod source;
+pub mod test_level;
+pub mod wait;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use cli::{Cli, Command};
-use error::{Error, Result};
+use clap::Parser;
+
+use cli::{Cli, Command, usage_error_line, wants_json};
+use error::{Bad, Error, Result};
+
+/// The whole program: parses `args`, runs the command in the current folder, prints any error
+/// as one line (or as the JSON error document with `--json`), and gives the exit code.
+pub fn main(args: impl IntoIterator<Item = OsString> + Clone) -> ExitCode {
+    // The tests' switches are read once, before anything else.
+    let _ = knobs::get();
+    let cli = match Cli::try_parse_from(args.clone()) {
+        Ok(cli) => cli,
+        Err(err) if err.use_stderr() => {
+            let line = usage_error_line(&err);
+            let error = Error::input(Bad::Usage, line);
+            if wants_json(args) {
+                let _ = output::json_error(&error, None);
+            } else {
+                output::error_line(&error);
+            }
+            return ExitCode::from(exit::BAD_INPUT);
+        }
+        // --help and --version
+        Err(err) => {
+            let _ = output::stdout(&err.render().to_string());
+            return ExitCode::from(exit::SUCCESS);
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            output::error_line(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
 
 /// Runs one parsed command in the current folder.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
@@ -40,15 +85,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => commands::job::report(args),
         Command::Cancel(args) => commands::job::cancel(args),
         Command::QuickDeploy(args) => commands::job::quick_deploy(args),
+        Command::Preview(args) => commands::offboard::preview::run(&root, args),
+        Command::Run(args) => commands::offboard::run::run(&root, args),
+        Command::Completions(args) => commands::completions::run(args),
     }
-}
-
-/// A usage error as the one JSON document `--json` promises (clap fails before the command
-/// that would print it runs).
-pub fn print_usage_error_json(line: &str) {
-    let doc = serde_json::json!({
-        "status": 2,
-        "error": { "name": "UsageError", "message": line },
-    });
-    println!("{doc}");
 }

@@ -1,8 +1,9 @@
 //! Every way CI logs in, against the simulator's token endpoint, which really checks each
 //! grant: the refresh token of an sfdx auth URL (from the environment or a file), an RS256
-//! JWT assertion, client credentials, and a plain access token. Also: a session that expires
-//! mid-deploy is renewed once without a second `deploy()`, malformed inputs fail before any
-//! request, and no secret ever reaches stdout or stderr.
+//! JWT assertion, client credentials, a plain access token, and an org of the sf CLI
+//! (`--target-org`, through a stand-in `sf`). Also: a session that expires mid-deploy is
+//! renewed once without a second `deploy()`, malformed inputs fail before any request, and no
+//! secret ever reaches stdout or stderr.
 
 mod support;
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use support::cli::{Project, Run, assert_one_clean_deploy, bin, run};
+use support::sf_cli::{StandIn, Version};
 use support::simulator::{AuthConfig, Injected, Scenario, Simulator};
 
 const PRIVATE_KEY: &str = concat!(
@@ -29,14 +31,18 @@ enum Source {
     AuthUrlFile,
     Jwt,
     ClientCredentials,
+    /// `--target-org uat`, answered by a stand-in `sf` (new CLI: display, then
+    /// show-access-token) that gives the simulator's static token.
+    TargetOrg,
 }
 
-const ALL: [Source; 5] = [
+const ALL: [Source; 6] = [
     Source::AccessToken,
     Source::AuthUrl,
     Source::AuthUrlFile,
     Source::Jwt,
     Source::ClientCredentials,
+    Source::TargetOrg,
 ];
 
 fn auth() -> AuthConfig {
@@ -74,7 +80,15 @@ fn key_file(dir: &Path, fixture: &str) -> PathBuf {
     path
 }
 
-/// The binary logged in through `source`; extra arguments go before the command's own.
+/// The `PATH` of a [`Source::TargetOrg`] run: a stand-in `sf` in the project folder (it lives
+/// as long as the project), first.
+fn stand_in(sim: &Simulator, project: &Project) -> std::ffi::OsString {
+    let sf = StandIn::new_in(&project.root().join("sf-stand-in"), &sim.url());
+    sf.org("uat", Version::New);
+    sf.path()
+}
+
+/// The binary logged in through `source`; its flags are returned, to go after the command's own.
 fn login_as(sim: &Simulator, source: Source, project: &Project) -> (Command, Vec<String>) {
     let mut cmd = bin(sim);
     cmd.current_dir(project.root());
@@ -100,6 +114,13 @@ fn login_as(sim: &Simulator, source: Source, project: &Project) -> (Command, Vec
                 ),
             )
             .unwrap_or_else(|e| panic!("{e}"));
+            // As a CI step writes a secret file; a readable one gets a warning (tested apart).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
             flags = vec!["--auth-url-file".to_string(), file.display().to_string()];
         }
         Source::Jwt => {
@@ -112,6 +133,10 @@ fn login_as(sim: &Simulator, source: Source, project: &Project) -> (Command, Vec
             cmd.env("SF_CLIENT_ID", a.client_id)
                 .env("SF_CLIENT_SECRET", a.client_secret)
                 .env("SF_ORG_INSTANCE_URL", sim.url());
+        }
+        Source::TargetOrg => {
+            cmd.env("PATH", stand_in(sim, project));
+            flags = vec!["--target-org".to_string(), "uat".to_string()];
         }
     }
     (cmd, flags)
@@ -162,7 +187,8 @@ fn each_source_deploys() {
         out.code(0).has(": Succeeded in ");
         assert_one_clean_deploy(&sim);
         let logins = sim.logins().len();
-        let expected = usize::from(source != Source::AccessToken);
+        // The access token and the sf CLI's session need no token request.
+        let expected = usize::from(!matches!(source, Source::AccessToken | Source::TargetOrg));
         assert_eq!(logins, expected, "{source:?}: {:?}", sim.requests());
         assert!(
             !out.stderr.contains("warning"),
@@ -356,7 +382,7 @@ fn malformed_credentials_exit_2_before_any_request() {
             Source::Jwt,
             "SF_JWT_KEY_FILE",
             "missing.pem".into(),
-            "cannot read SF_JWT_KEY_FILE `missing.pem`",
+            "SF_JWT_KEY_FILE names a file that cannot be read (no such file)",
         ),
         (
             Source::Jwt,

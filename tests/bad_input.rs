@@ -86,7 +86,7 @@ const CASES: &[Case] = &[
         setup: &[Setup::File("src/classes/A.cls", "public class A {}\n")],
         env: &[],
         args: &["package", "--source-dir", "src", "--api-version", "62"],
-        expected: "API version `62` (--api-version) must look like `68.0`",
+        expected: "invalid value '62' for '--api-version': API version `62` must look like `68.0`",
     },
     // Config keys and types, in the commands that read the config besides generate
     Case {
@@ -146,7 +146,7 @@ const CASES: &[Case] = &[
         setup: &[],
         env: &[("SF_ORG_INSTANCE_URL", Some("notaurl"))],
         args: &["quick-deploy", JOB],
-        expected: "SF_ORG_INSTANCE_URL `notaurl` is not a URL",
+        expected: "SF_ORG_INSTANCE_URL is not a URL",
     },
     Case {
         name: "URLs: not https",
@@ -246,6 +246,83 @@ const CASES: &[Case] = &[
         args: &["report", ""],
         expected: "job id `` is not a deploy job id",
     },
+    // Credentials that would leak or never end (issue: hardening)
+    Case {
+        name: "credentials: a PEM key in SF_JWT_KEY_FILE instead of its path",
+        setup: &[],
+        env: &[
+            ("SF_ACCESS_TOKEN", None),
+            ("SF_ORG_INSTANCE_URL", None),
+            ("SF_CLIENT_ID", Some("3MVG9id")),
+            ("SF_USERNAME", Some("ci@acme.example")),
+            (
+                "SF_JWT_KEY_FILE",
+                Some(
+                    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+                ),
+            ),
+        ],
+        args: &["report", JOB],
+        expected: "SF_JWT_KEY_FILE holds a PEM key itself, not the path of a key file",
+    },
+    Case {
+        name: "credentials: a key file that never ends",
+        setup: &[],
+        env: &[
+            ("SF_ACCESS_TOKEN", None),
+            ("SF_ORG_INSTANCE_URL", None),
+            ("SF_CLIENT_ID", Some("3MVG9id")),
+            ("SF_USERNAME", Some("ci@acme.example")),
+            ("SF_JWT_KEY_FILE", Some("/dev/zero")),
+        ],
+        args: &["report", JOB],
+        expected: "SF_JWT_KEY_FILE names a file that cannot be read (it is a device, not a regular file)",
+    },
+    Case {
+        name: "credentials: an auth URL file that never ends",
+        setup: &[],
+        env: &[],
+        args: &["report", JOB, "--auth-url-file", "/dev/zero"],
+        expected: "cannot read --auth-url-file `/dev/zero`: it is a device, not a regular file",
+    },
+    Case {
+        name: "credentials: a user and password in the instance URL",
+        setup: &[],
+        env: &[(
+            "SF_ORG_INSTANCE_URL",
+            Some("https://admin:hunter22@acme.my.salesforce.com"),
+        )],
+        args: &["report", JOB],
+        expected: "SF_ORG_INSTANCE_URL carries a user name or password (`user:password@`)",
+    },
+    Case {
+        name: "credentials: a token pasted as the instance URL",
+        setup: &[],
+        env: &[(
+            "SF_ORG_INSTANCE_URL",
+            Some("00D5g000004XYZ!AQ.pasted-token"),
+        )],
+        args: &["report", JOB],
+        expected: "SF_ORG_INSTANCE_URL is not a URL",
+    },
+    // Outputs checked before anything is sent
+    Case {
+        name: "outputs: a folder as --junit",
+        setup: &[Setup::Dir("results")],
+        env: &[],
+        args: &["deploy", "--zip", "deploy.zip", "--junit", "results"],
+        expected: "--junit `results` is a folder",
+    },
+    Case {
+        name: "outputs: output_dir outside the project in the config file",
+        setup: &[Setup::File(
+            "portal-disable.toml",
+            "output_dir = \"../elsewhere\"\n",
+        )],
+        env: &[],
+        args: &["generate"],
+        expected: "output_dir `../elsewhere` must be a folder inside the project",
+    },
 ];
 
 /// Every path under `root` with its size (folders: None).
@@ -326,7 +403,15 @@ fn bad_input_exits_2_with_one_line_writes_nothing_and_sends_nothing() {
         }
         let out = run(&mut cmd, case.args);
         let lines: Vec<&str> = out.stderr.lines().collect();
+        let leaked = [
+            "hunter22",
+            "pasted-token",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+        ]
+        .into_iter()
+        .find(|value| out.stderr.contains(value) || out.stdout.contains(value));
         let problems = [
+            leaked.map(|value| format!("the value `{value}` leaked")),
             (out.code != 2).then(|| format!("exit {}", out.code)),
             (lines.len() != 1).then(|| format!("{} stderr lines", lines.len())),
             (!out.stderr.contains(case.expected)).then(|| format!("no {:?}", case.expected)),

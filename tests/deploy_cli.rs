@@ -585,7 +585,7 @@ fn bad_input_exits_2_before_any_request() {
     out.code(2);
     let doc = out.json();
     assert_eq!(doc["status"], 2);
-    assert_eq!(doc["error"]["name"], "InputError");
+    assert_eq!(doc["error"]["name"], "MissingCredentials");
 }
 
 #[test]

@@ -69,6 +69,8 @@ fn defaults_in_an_empty_folder() {
             "force-app/main/default/classes/PortalUserDisablerQueueable.cls-meta.xml",
             "force-app/main/default/classes/PortalUserDisablerTest.cls",
             "force-app/main/default/classes/PortalUserDisablerTest.cls-meta.xml",
+            "force-app/main/default/customPermissions/PortalUserDisablerAccess.customPermission-meta.xml",
+            "force-app/main/default/permissionsets/PortalUserDisabler.permissionset-meta.xml",
         ]
     );
     let meta = read(
@@ -134,7 +136,7 @@ fn check_is_clean_then_reports_drift() {
     generate(dir.path(), &[]).success();
     generate(dir.path(), &["--check"])
         .success()
-        .stdout("8 files up to date\n");
+        .stdout("10 files up to date\n");
 
     // Settings change: the files on disk no longer match.
     generate(dir.path(), &["--check", "--mode", "deactivate"])
@@ -269,7 +271,7 @@ fn bad_input_exits_2_and_writes_nothing() {
             "api version format",
             &["--api-version", "68"],
             None,
-            "API version `68` (--api-version) must look like `68.0`",
+            "invalid value '68' for '--api-version': API version `68` must look like `68.0`",
         ),
         (
             "api version too old",

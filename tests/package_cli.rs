@@ -50,6 +50,24 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The source files of an SFDX folder under the names they have in a metadata-format deploy:
+/// a custom permission or permission set loses its `-meta.xml` suffix there.
+fn as_metadata(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let single = name.ends_with(".customPermission-meta.xml")
+                || name.ends_with(".permissionset-meta.xml");
+            let name = if single {
+                name.trim_end_matches("-meta.xml").to_string()
+            } else {
+                name
+            };
+            (name, bytes)
+        })
+        .collect()
+}
+
 /// Every entry of a zip, in archive order: name -> bytes.
 fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
     let file = fs::File::open(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
@@ -117,6 +135,10 @@ fn expected_entries(package_xml: &str) -> Vec<String> {
                 let object = member.split('.').next().unwrap_or_default();
                 names.push(format!("objects/{object}.object"));
             }
+            "CustomPermission" => {
+                names.push(format!("customPermissions/{member}.customPermission"));
+            }
+            "PermissionSet" => names.push(format!("permissionsets/{member}.permissionset")),
             other => panic!("unexpected type {other}"),
         }
     }
@@ -157,9 +179,11 @@ fn default_zip_holds_exactly_what_generate_writes() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "wrote deploy.zip (zip, API 68.0): 4 components, 9 files, ",
+            "wrote deploy.zip (zip, API 68.0): 6 components, 11 files, ",
         ))
-        .stdout(predicate::str::contains("  ApexClass  4\n"));
+        .stdout(predicate::str::contains("  ApexClass         4\n"))
+        .stdout(predicate::str::contains("  CustomPermission  1\n"))
+        .stdout(predicate::str::contains("  PermissionSet     1\n"));
     let entries = unzip(&dir.path().join("deploy.zip"));
     assert_eq!(entries[0].0, "package.xml", "package.xml comes first");
     let manifest = text(&entries[0].1);
@@ -170,7 +194,7 @@ fn default_zip_holds_exactly_what_generate_writes() {
 
     // Round trip: every entry but package.xml is byte for byte the file generate writes.
     let source = generated(&[]);
-    let files = tree(&source.path().join(SOURCE));
+    let files = as_metadata(tree(&source.path().join(SOURCE)));
     let unzipped: BTreeMap<String, Vec<u8>> = entries.into_iter().skip(1).collect();
     assert_eq!(unzipped, files);
 }
@@ -179,7 +203,7 @@ fn default_zip_holds_exactly_what_generate_writes() {
 fn every_matrix_combination_round_trips() {
     for (name, flags) in support::combinations() {
         let source = generated(&flags);
-        let files = tree(&source.path().join(SOURCE));
+        let files = as_metadata(tree(&source.path().join(SOURCE)));
 
         // From the settings, rendered in memory...
         bin()
@@ -404,9 +428,15 @@ fn json_is_one_document_for_success_and_for_errors() {
     assert_eq!(doc["result"]["apiVersion"], "68.0");
     assert_eq!(
         doc["result"]["components"],
-        serde_json::json!({"ApexClass": 3, "ApexTrigger": 1, "CustomField": 1})
+        serde_json::json!({
+            "ApexClass": 3,
+            "ApexTrigger": 1,
+            "CustomField": 1,
+            "CustomPermission": 1,
+            "PermissionSet": 1
+        })
     );
-    assert_eq!(doc["result"]["files"], 10);
+    assert_eq!(doc["result"]["files"], 12);
     assert_eq!(doc["result"]["compressedBytes"], zip_size);
     assert!(
         doc["result"]["bytes"]
@@ -681,7 +711,7 @@ fn output_dir_holds_the_same_files_as_the_zip() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "wrote mdapi (metadata folder, API 68.0): 6 components, 12 files, ",
+            "wrote mdapi (metadata folder, API 68.0): 8 components, 14 files, ",
         ));
     let zipped: BTreeMap<String, Vec<u8>> =
         unzip(&dir.path().join("deploy.zip")).into_iter().collect();

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use portal_disable::metadata::fault::Fault;
+use portal_disable::metadata::fault;
 use portal_disable::metadata::parse::{self, Response};
 use portal_disable::metadata::xml;
 use portal_disable::report::{human, json, junit};
@@ -19,7 +19,7 @@ use proptest::prelude::*;
 fn digest(text: &str) {
     if let Ok(root) = xml::parse(text) {
         // Any element may be taken for a fault.
-        let _ = Fault::from_element(&root).to_string();
+        let _ = fault::from_element(&root).to_string();
     }
     match parse::envelope(text) {
         Ok(Response::Fault(fault)) => {
@@ -197,6 +197,7 @@ fn envelope_around(inner: &str) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
+
     #[test]
     fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         digest(&String::from_utf8_lossy(&bytes));
@@ -247,5 +248,34 @@ proptest! {
         let (x, y) = (bounds[a.index(bounds.len())], bounds[b.index(bounds.len())]);
         let (from, to) = (x.min(y), x.max(y));
         digest(&format!("{}{replacement}{}", &text[..from], &text[to..]));
+    }
+
+    /// Nesting floods: any depth is either read (within the bound) or refused as nested too
+    /// deep, never a crash, and a capture wrapped in a deep nest is still digested.
+    #[test]
+    fn depth_floods_are_bounded(depth in 1usize..3 * xml::MAX_DEPTH, name in "[a-z]{1,6}") {
+        let open = format!("<{name}>").repeat(depth);
+        let close = format!("</{name}>").repeat(depth);
+        let result = xml::parse(&format!("{open}{close}"));
+        prop_assert_eq!(result.is_ok(), depth <= xml::MAX_DEPTH, "depth {}", depth);
+        digest(&envelope_around(&format!("{open}{close}")));
+        digest(&format!("{open}{}", &close[..close.len() / 2]));
+    }
+}
+
+/// Element floods: wide documents up to the element bound are read, past it refused (a table,
+/// not a property: each case parses a million elements).
+#[test]
+fn element_floods_are_bounded() {
+    for (extra, one) in [(0, "<a/>"), (1, "<a></a>")] {
+        let count = xml::MAX_ELEMENTS - 1 + extra;
+        let result = xml::parse(&format!("<r>{}</r>", one.repeat(count)));
+        // The root counts too.
+        assert_eq!(
+            result.is_ok(),
+            count < xml::MAX_ELEMENTS,
+            "{} elements",
+            count + 1
+        );
     }
 }

@@ -72,8 +72,9 @@ fn a_20_second_deploy_is_noticed_within_4_seconds_in_at_most_15_polls() {
         instance_url: url::Url::parse(&fixed_sim.url()).unwrap_or_else(|e| panic!("{e}")),
         access_token: Secret::new(TOKEN),
     };
-    let client = Client::new(session, "62.0").unwrap_or_else(|e| panic!("{e}"));
-    let zip = ZipSource::File(project.root().join("deploy.zip"));
+    let client = Client::new(session, "62.0".parse().unwrap_or_else(|e| panic!("{e:?}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let zip = ZipSource::new(project.root().join("deploy.zip"), "deploy.zip");
     let options = DeployOptions {
         check_only: false,
         ignore_warnings: false,

@@ -357,13 +357,13 @@ fn faults_match_the_captures() {
     );
 }
 
-/// The Metadata API WSDL of the shared reference, beside the repository (as CI lays it out).
+/// The Metadata API WSDL vendored with the repository (or `$APEX_GATE_WSDL`).
 fn wsdl() -> Option<std::path::PathBuf> {
     let path = std::env::var_os("APEX_GATE_WSDL")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../shared/reference/fixtures/metadata-v63.0.wsdl")
+                .join("tests/fixtures/metadata-api/metadata-v66.0.wsdl")
         });
     path.is_file().then_some(path)
 }
@@ -395,7 +395,7 @@ fn simulator_answers_validate_against_the_wsdl_schema() {
             .output()
             .is_ok();
     let Some(wsdl) = wsdl().filter(|_| tools) else {
-        // CI installs xmllint and lays shared/ beside the clone: there, this must run.
+        // CI installs xmllint and python3: there, this must run.
         assert!(
             std::env::var_os("CI").is_none(),
             "xmllint, python3 or the WSDL is missing in CI"

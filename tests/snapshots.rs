@@ -4,8 +4,6 @@
 
 mod support;
 
-use portal_disable::generate::marker;
-
 fn snapshot_all(label: &str, flags: &[&str]) {
     let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
     let mut settings = insta::Settings::clone_current();
@@ -20,8 +18,7 @@ fn snapshot_all(label: &str, flags: &[&str]) {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             // The file exactly as written to disk, provenance marker included.
-            let content = marker::add(file.kind, &file.body);
-            insta::assert_snapshot!(format!("{label}__{name}"), content);
+            insta::assert_snapshot!(format!("{label}__{name}"), file.contents());
         }
     });
 }

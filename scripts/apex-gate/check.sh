@@ -5,15 +5,18 @@
 #   jorje     syntax check with Salesforce's own parser (jorje-check.sh, FILE:LINE:COL messages)
 #   prettier  `prettier --check`-equivalent (--list-different) with the repository's .prettierrc.json
 #   pmd       PMD Apex rules through Code Analyzer core (lint-apex.cjs), rules $APEX_GATE_RULES
+#             ($APEX_GATE_NOT_IN_TESTS only outside test classes), and the gate's own check that
+#             every @SuppressWarnings('PMD.X') is explained by a // comment right above it
 #   meta      a sibling FILE-meta.xml exists
 # For every *-meta.xml, package.xml and destructiveChanges*.xml:
 #   xsd       xmllint against an XSD cut from the Metadata API WSDL (wsdl2xsd.py)
 #   version   <apiVersion> / package <version> is of the form NN.0
 #
 # Environment:
-#   APEX_GATE_WSDL   Metadata API WSDL (default: <repo>/../shared/reference/fixtures/metadata-v63.0.wsdl)
-#   APEX_GATE_RULES  comma-separated PMD rule selectors
-#                    (default: OperationWithLimitsInLoop,ApexUnitTestClassShouldHaveAsserts,ApexCRUDViolation)
+#   APEX_GATE_WSDL   Metadata API WSDL (default: the vendored
+#                    tests/fixtures/metadata-api/metadata-v66.0.wsdl, provenance in its README)
+#   APEX_GATE_RULES  comma-separated PMD rule selectors (default and reasons: rules.sh)
+#   APEX_GATE_NOT_IN_TESTS  rules of APEX_GATE_RULES not applied to test classes (rules.sh)
 #
 # Needs: `npm ci` in this folder, node, java >= 11 (PMD), jq, xmllint (libxml2-utils), python3.
 # Exit: 0 every file passed, 1 some file failed, 2 the gate could not run (missing tool, no files).
@@ -22,8 +25,11 @@ exec 2>&1 # one ordered log: tool errors appear next to the file results
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-wsdl=${APEX_GATE_WSDL:-$root/../shared/reference/fixtures/metadata-v63.0.wsdl}
-rules=${APEX_GATE_RULES:-OperationWithLimitsInLoop,ApexUnitTestClassShouldHaveAsserts,ApexCRUDViolation}
+wsdl=${APEX_GATE_WSDL:-$root/tests/fixtures/metadata-api/metadata-v66.0.wsdl}
+# shellcheck source-path=SCRIPTDIR source=rules.sh
+. "$here/rules.sh"
+rules=$APEX_GATE_RULES
+not_in_tests=$APEX_GATE_NOT_IN_TESTS
 prettier_config=$root/.prettierrc.json
 prettier_bin=$here/node_modules/prettier/bin/prettier.cjs
 # Prettier 3 resolves plugin names from the config file's folder (the repository root, which has
@@ -128,7 +134,8 @@ if [ ${#parsed[@]} -gt 0 ]; then
 
     # ---- (c) PMD rules, one run for all files ---------------------------------------------------
     t=$(now)
-    out=$(node "$here/lint-apex.cjs" --abs --rules "$rules" "${paths[@]}" 2>"$tmp/pmd.err")
+    out=$(node "$here/lint-apex.cjs" --abs --rules "$rules" ${not_in_tests:+--not-in-tests "$not_in_tests"} \
+        "${paths[@]}" 2>"$tmp/pmd.err")
     rc=$?
     if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
         echo "PMD (lint-apex.cjs) failed (exit $rc):" >&2

@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // lint-apex.cjs: run PMD's Apex rules through Salesforce Code Analyzer core (no sf CLI needed;
-// Java >= 11 must be on PATH for the PMD engine).
+// Java >= 11 must be on PATH for the PMD engine), plus the gate's own checks on suppressions
+// (suppressions.cjs): every `@SuppressWarnings('PMD.X')` needs a `//` comment right above it
+// saying why, and must name a real rule.
 //
-// Usage: node lint-apex.cjs [--rules sel1,sel2] [--json] [--abs] PATH...
-//   --rules  comma-separated selectors: rule names (OperationWithLimitsInLoop), tags or
-//            engine:tag (pmd:Recommended). Default pmd:Recommended.
-//   --json   print Code Analyzer's JSON results instead of FILE:LINE:COL: lines.
-//   --abs    print absolute file paths (default: relative when inside the current folder).
+// Usage: node lint-apex.cjs [--rules sel1,sel2] [--not-in-tests rule1,rule2] [--json] [--abs] PATH...
+//   --rules         comma-separated selectors: rule names (OperationWithLimitsInLoop), tags or
+//                   engine:tag (pmd:Recommended). Default pmd:Recommended.
+//   --not-in-tests  rules (among those selected) whose findings in test classes (top-level
+//                   @IsTest) are dropped, e.g. AvoidDebugStatements: a test may log.
+//   --json          print the findings as a JSON array instead of FILE:LINE:COL: lines.
+//   --abs           print absolute file paths (default: relative when inside the current folder).
 // PATHs are files or folders. The selected rule count goes to stderr.
 //
-// Exit: 0 no violations, 1 violations, 2 the tool failed: a file could not be parsed (PMD
-// reports that as an engine error log, not as a violation), an engine error occurred, or fewer
-// rules were selected than asked for (core silently drops unknown rule names).
+// Exit: 0 no findings, 1 findings, 2 the tool failed: a file could not be parsed (PMD reports
+// that as an engine error log, not as a violation), an engine error occurred, or fewer rules
+// were selected than asked for (core silently drops unknown rule names).
 'use strict';
 
 const fs = require('node:fs');
@@ -19,9 +23,12 @@ const os = require('node:os');
 const path = require('node:path');
 const core = require('@salesforce/code-analyzer-core');
 const { createEnginePlugin } = require('@salesforce/code-analyzer-pmd-engine');
+const { apexFiles, checkSuppressions, isTestClass } = require('./suppressions.cjs');
 
 function usage() {
-    console.error('usage: node lint-apex.cjs [--rules sel1,sel2] [--json] [--abs] PATH...');
+    console.error(
+        'usage: node lint-apex.cjs [--rules sel1,sel2] [--not-in-tests rule1,rule2] [--json] [--abs] PATH...'
+    );
     return 2;
 }
 
@@ -35,12 +42,21 @@ function showPath(file, absolute) {
 
 async function lint(argv) {
     const args = [...argv];
-    let rulesArg = 'pmd:Recommended';
-    const i = args.indexOf('--rules');
-    if (i >= 0) {
-        if (i + 1 >= args.length) return usage();
-        rulesArg = args.splice(i, 2)[1];
-    }
+    // take(flag): the value after flag (removed from args), null when absent, undefined when
+    // the flag has no value.
+    const take = (flag) => {
+        const i = args.indexOf(flag);
+        return i < 0 ? null : args.splice(i, 2)[1];
+    };
+    const rulesArg = take('--rules') ?? 'pmd:Recommended';
+    const notInTestsArg = take('--not-in-tests') ?? '';
+    if (rulesArg === undefined || notInTestsArg === undefined) return usage();
+    const notInTests = new Set(
+        notInTestsArg
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+    );
     const asJson = args.includes('--json');
     const absPaths = args.includes('--abs');
     const paths = args.filter((a) => a !== '--json' && a !== '--abs');
@@ -105,26 +121,71 @@ async function lint(argv) {
             return 2;
         }
 
-        const results = await analyzer.run(rules, { workspace });
-
-        if (asJson) {
-            console.log(core.RunResultsFormatter.forFormat(core.OutputFormat.JSON).format(results));
-        } else {
-            for (const v of results.getViolations()) {
-                const at = v.getPrimaryLocation();
-                const file = showPath(at.getFile(), absPaths);
-                console.log(
-                    `${file}:${at.getStartLine() ?? '?'}:${at.getStartColumn() ?? '?'}: ` +
-                        `${v.getRule().getName()} (sev ${v.getRule().getSeverityLevel()}): ${v.getMessage()}`
-                );
-            }
+        const selectedNames = new Set(selected.map((r) => r.getName()));
+        const notSelected = [...notInTests].filter((r) => !selectedNames.has(r));
+        if (notSelected.length > 0) {
+            console.error(`lint-apex: --not-in-tests names rules not selected: ${notSelected.join(', ')}`);
+            return 2;
         }
+
+        const results = await analyzer.run(rules, { workspace });
         // Engine crashes surface as violations of the special "UnexpectedEngineError" rule.
         const crashed = results
             .getViolations()
             .some((v) => v.getRule().getName() === 'UnexpectedEngineError');
+
+        const files = apexFiles(paths);
+        const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
+        const tests = new Set(files.filter((f) => isTestClass(texts.get(f))));
+        const findings = [];
+        let droppedInTests = 0;
+        for (const v of results.getViolations()) {
+            const at = v.getPrimaryLocation();
+            const file = at.getFile() ? path.resolve(at.getFile()) : null;
+            if (notInTests.has(v.getRule().getName()) && file && tests.has(file)) {
+                droppedInTests += 1;
+                continue;
+            }
+            findings.push({
+                file,
+                line: at.getStartLine() ?? null,
+                column: at.getStartColumn() ?? null,
+                rule: v.getRule().getName(),
+                severity: v.getRule().getSeverityLevel(),
+                message: v.getMessage()
+            });
+        }
+        const knownRules = new Set(
+            (await analyzer.selectRules(['pmd:all'], { workspace }))
+                .getRulesFor('pmd')
+                .map((r) => r.getName())
+        );
+        for (const file of files) {
+            for (const p of checkSuppressions(file, texts.get(file), knownRules)) {
+                findings.push({ file, severity: 2, ...p });
+            }
+        }
+        if (notInTests.size > 0) {
+            console.error(
+                `lint-apex: ${droppedInTests} finding(s) of ${[...notInTests].join(', ')} in ${tests.size} test class(es) not reported`
+            );
+        }
+        findings.sort((a, b) =>
+            (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule)
+        );
+
+        if (asJson) {
+            console.log(JSON.stringify(findings.map((f) => ({ ...f, file: showPath(f.file, absPaths) })), null, 2));
+        } else {
+            for (const f of findings) {
+                console.log(
+                    `${showPath(f.file, absPaths)}:${f.line ?? '?'}:${f.column ?? '?'}: ` +
+                        `${f.rule} (sev ${f.severity}): ${f.message}`
+                );
+            }
+        }
         if (engineErrors > 0 || crashed) return 2;
-        return results.getViolationCount() > 0 ? 1 : 0;
+        return findings.length > 0 ? 1 : 0;
     } finally {
         if (!process.env.LINT_APEX_KEEP_TMP) fs.rmSync(scratch, { recursive: true, force: true });
     }

@@ -7,13 +7,15 @@ elements for the metadata file types we write, so that xmllint can validate them
     xmllint --noout --schema OUT.xsd classes/X.cls-meta.xml package.xml
 
 A root element's name equals its complexType's name (<ApexClass> is of type tns:ApexClass).
-Default roots: Package, ApexClass, ApexTrigger, CustomField. Exits 1 if the WSDL has no
-schema or lacks a complexType for one of the requested roots.
+Default roots: Package, ApexClass, ApexTrigger, CustomField, CustomPermission, PermissionSet.
+Exits 1 if the WSDL has no schema or lacks a complexType for one of the requested roots.
 """
 import re
 import sys
 
-DEFAULT_ROOTS = ["Package", "ApexClass", "ApexTrigger", "CustomField"]
+DEFAULT_ROOTS = [
+    "Package", "ApexClass", "ApexTrigger", "CustomField", "CustomPermission", "PermissionSet",
+]
 NS = "http://soap.sforce.com/2006/04/metadata"
 
 

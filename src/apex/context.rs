@@ -4,7 +4,7 @@
 //! here (the verb, the flag to clear, the outcome label) so the templates stay free of logic
 //! beyond `if` on an entry point or the mode.
 
-use crate::settings::{ClassNames, EntryPoints, Mode, Settings};
+use crate::settings::{ClassNames, DEFAULT_TRIGGER_FIELD, EntryPoints, Mode, Settings};
 
 /// The template context shared by every Apex and meta XML template.
 #[derive(Debug, Clone)]
@@ -35,6 +35,12 @@ pub struct ApexContext {
     pub trigger_field: String,
     /// Human label of that checkbox.
     pub trigger_field_label: String,
+    /// The custom permission every entry point checks first: `{core}Access`.
+    pub custom_permission: String,
+    /// The permission set that grants it (and the entry points' class access): `{core}`.
+    pub permission_set: String,
+    /// Mode-true label of both: `Disable Portal Users` | `Deactivate Portal Users`.
+    pub access_label: String,
 }
 
 impl ApexContext {
@@ -62,8 +68,23 @@ impl ApexContext {
                 "deactivatePortalUsers"
             },
             trigger_field: settings.trigger_field.clone(),
-            trigger_field_label: field_label(&settings.trigger_field),
+            trigger_field_label: trigger_field_label(&settings.trigger_field, disable),
+            custom_permission: settings.names.custom_permission(),
+            permission_set: settings.names.permission_set(),
+            access_label: format!(
+                "{} Portal Users",
+                if disable { "Disable" } else { "Deactivate" }
+            ),
         }
+    }
+}
+
+/// The checkbox's label: the default field is labelled for the mode (its API name says
+/// "Disable" in both); a field the user named keeps the words of its name.
+fn trigger_field_label(api_name: &str, disable: bool) -> String {
+    match (api_name == DEFAULT_TRIGGER_FIELD, disable) {
+        (true, false) => "Deactivate Portal User".to_string(),
+        _ => field_label(api_name),
     }
 }
 
@@ -82,5 +103,21 @@ mod tests {
     #[test]
     fn labels_come_from_the_api_name() {
         assert_eq!(field_label("Disable_Portal_User__c"), "Disable Portal User");
+        assert_eq!(
+            trigger_field_label("Offboard_Portal_User__c", false),
+            "Offboard Portal User"
+        );
+    }
+
+    #[test]
+    fn the_default_field_is_labelled_for_the_mode() {
+        assert_eq!(
+            trigger_field_label(DEFAULT_TRIGGER_FIELD, true),
+            "Disable Portal User"
+        );
+        assert_eq!(
+            trigger_field_label(DEFAULT_TRIGGER_FIELD, false),
+            "Deactivate Portal User"
+        );
     }
 }

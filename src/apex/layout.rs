@@ -1,13 +1,18 @@
-//! Re-fits single-argument calls to the 80-column width the way prettier-plugin-apex prints
-//! them, so the generated Apex stays prettier-clean whatever the length of the class names.
+//! Re-fits calls and method declarations to the 80-column width the way prettier-plugin-apex
+//! prints them, so the generated Apex stays prettier-clean whatever the length of the names.
 //!
 //! The templates are laid out for the default names. A statement that ends in a call with
 //! one argument is printed by prettier on one line when it fits in 80 columns, and otherwise
-//! "hugged": the argument alone on the next line, indented once more, and `);` below. Class
-//! names shorter or longer than the default move such statements across the edge, so this
-//! pass makes the same decision prettier makes, for that one shape only. Anything else is
-//! left as written; the option matrix in CI runs prettier itself over names of several
-//! lengths to prove the two agree.
+//! "hugged": the argument alone on the next line, indented once more, and `);` below; a
+//! method or constructor declaration that does not fit gets one parameter per line and
+//! `) {` below. Class names shorter or longer than the default move such lines across the
+//! edge, so this pass makes the same decision prettier makes, for those shapes only.
+//! Anything else is left as written; the option matrix in CI runs prettier itself over names
+//! of several lengths to prove the two agree.
+
+mod declaration;
+
+use declaration::{break_declaration, join_declaration};
 
 /// prettier-plugin-apex's default `printWidth`, which the project's `.prettierrc.json` keeps.
 const WIDTH: usize = 80;
@@ -18,14 +23,21 @@ pub fn refit(source: &str) -> String {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        let starts_statement = out.last().is_none_or(|prev| ends_statement(prev));
+        let starts_statement = out
+            .last()
+            .is_none_or(|prev| ends_statement(prev) || prev.trim_start().starts_with('@'));
         if starts_statement {
-            if let Some((joined, consumed)) = join_hug(&lines[i..]) {
+            if let Some((joined, consumed)) =
+                join_hug(&lines[i..]).or_else(|| join_declaration(&lines[i..]))
+            {
                 out.push(joined);
                 i += consumed;
                 continue;
             }
-            if let Some(hugged) = hug(lines[i]).or_else(|| break_header(lines[i])) {
+            if let Some(hugged) = hug(lines[i])
+                .or_else(|| break_header(lines[i]))
+                .or_else(|| break_declaration(lines[i]))
+            {
                 out.extend(hugged);
                 i += 1;
                 continue;
@@ -53,7 +65,7 @@ fn ends_statement(line: &str) -> bool {
         || trimmed.trim_start().starts_with("//")
 }
 
-fn indent_of(line: &str) -> usize {
+pub(super) fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
@@ -149,7 +161,7 @@ fn break_header(line: &str) -> Option<Vec<String>> {
 }
 
 /// Splits `a, f(b, c), d` at its top-level commas.
-fn split_arguments(list: &str) -> Option<Vec<&str>> {
+pub(super) fn split_arguments(list: &str) -> Option<Vec<&str>> {
     let mut args = Vec::new();
     let mut depth: i32 = 0;
     let mut start = 0;
@@ -179,7 +191,7 @@ fn simple_head(head: &str) -> bool {
 }
 
 /// One argument without a top-level comma or string literal, with balanced brackets.
-fn simple_argument(arg: &str) -> bool {
+pub(super) fn simple_argument(arg: &str) -> bool {
     if arg.is_empty() || arg.contains(['\'', '"']) || arg.ends_with(',') {
         return false;
     }

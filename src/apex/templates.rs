@@ -1,4 +1,8 @@
-//! One Askama template struct per generated file type, and the list of files to render.
+//! The list of files to render, from the settings and the entry-point table, and the templates
+//! that are not an entry point's (the core class, the test class, meta files, the field, the
+//! permissions). The test class is made of parts (`templates/apex/test/`): the core's, one per
+//! entry point that is on (named by its row of the table), the portal-user tests and the
+//! shared test data, so each entry point's tests read on their own.
 //!
 //! Apex templates (`.cls`, `.trigger`) render with escaping off (see `askama.toml`): they only
 //! ever interpolate validated identifiers and fixed words from [`ApexContext`]. The XML
@@ -10,6 +14,7 @@ use askama::Template;
 
 use super::{ApexContext, FileKind, RenderedFile};
 use crate::error::{Error, Result};
+use crate::settings::entry_points::{ApexKind, entry_templates};
 
 #[derive(Template)]
 #[template(path = "apex/core.cls")]
@@ -21,36 +26,8 @@ struct CoreClass<'a> {
 #[template(path = "apex/test.cls")]
 struct TestClass<'a> {
     c: &'a ApexContext,
-}
-
-#[derive(Template)]
-#[template(path = "apex/invocable.cls")]
-struct InvocableClass<'a> {
-    c: &'a ApexContext,
-}
-
-#[derive(Template)]
-#[template(path = "apex/queueable.cls")]
-struct QueueableClass<'a> {
-    c: &'a ApexContext,
-}
-
-#[derive(Template)]
-#[template(path = "apex/rest.cls")]
-struct RestClass<'a> {
-    c: &'a ApexContext,
-}
-
-#[derive(Template)]
-#[template(path = "apex/batch.cls")]
-struct BatchClass<'a> {
-    c: &'a ApexContext,
-}
-
-#[derive(Template)]
-#[template(path = "apex/contact.trigger")]
-struct ContactTrigger<'a> {
-    c: &'a ApexContext,
+    /// The parts of the entry points that are on, in table order.
+    entry_tests: &'a [String],
 }
 
 #[derive(Template)]
@@ -71,81 +48,116 @@ struct CheckboxField<'a> {
     c: &'a ApexContext,
 }
 
-/// Renders the files the context asks for: each class with its meta file, then the trigger
-/// and the field it watches.
-pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
-    let n = &c.names;
-    let core = CoreClass { c };
-    let mut classes: Vec<(&str, &dyn DynTemplate)> = vec![(&n.core, &core)];
-    let invocable = InvocableClass { c };
-    let queueable = QueueableClass { c };
-    let rest = RestClass { c };
-    let batch = BatchClass { c };
-    if c.entry.invocable {
-        classes.push((&n.invocable, &invocable));
-    }
-    if c.entry.queueable {
-        classes.push((&n.queueable, &queueable));
-    }
-    if c.entry.rest {
-        classes.push((&n.rest, &rest));
-    }
-    if c.entry.batch {
-        classes.push((&n.batch, &batch));
-    }
-    let test = TestClass { c };
-    classes.push((&n.test, &test));
+#[derive(Template)]
+#[template(path = "apex/custom-permission.xml")]
+struct CustomPermission<'a> {
+    c: &'a ApexContext,
+}
 
+#[derive(Template)]
+#[template(path = "apex/permission-set.xml")]
+struct PermissionSet<'a> {
+    c: &'a ApexContext,
+}
+
+/// Renders the files the context asks for: the core class, each class entry point, the test
+/// class, each with its meta file, then the trigger and the field it watches, then the custom
+/// permission every entry point checks and the permission set that grants it.
+pub(super) fn render_all(c: &ApexContext) -> Result<Vec<RenderedFile>> {
     let mut files = Vec::new();
-    for (name, template) in classes {
+    let mut class = |name: &str, body: askama::Result<String>| -> Result<()> {
+        let path = format!("classes/{name}.cls");
+        files.push(file(path.clone(), FileKind::ApexSource, body, &path)?);
+        let meta = format!("classes/{name}.cls-meta.xml");
         files.push(file(
-            format!("classes/{name}.cls"),
-            FileKind::ApexSource,
-            template,
-        )?);
-        files.push(file(
-            format!("classes/{name}.cls-meta.xml"),
+            meta.clone(),
             FileKind::MetadataXml,
-            &ClassMeta { c },
+            ClassMeta { c }.render(),
+            &meta,
+        )?);
+        Ok(())
+    };
+    class(&c.names.core, CoreClass { c }.render())?;
+    let entries: Vec<_> = c.entry.iter().collect();
+    for point in entries.iter().filter(|p| p.spec().kind == ApexKind::Class) {
+        class(
+            c.names.get(point.role()),
+            entry_templates::source(*point, c),
+        )?;
+    }
+    let entry_tests = entries
+        .iter()
+        .map(|point| entry_templates::test(*point, c))
+        .collect::<askama::Result<Vec<_>>>()
+        .map_err(|source| Error::Render {
+            file: format!("classes/{}.cls", c.names.test),
+            source,
+        })?;
+    class(
+        &c.names.test,
+        TestClass {
+            c,
+            entry_tests: &entry_tests,
+        }
+        .render(),
+    )?;
+    for point in entries
+        .iter()
+        .filter(|p| p.spec().kind == ApexKind::Trigger)
+    {
+        let name = c.names.get(point.role());
+        let path = format!("triggers/{name}.trigger");
+        files.push(file(
+            path.clone(),
+            FileKind::ApexSource,
+            entry_templates::source(*point, c),
+            &path,
+        )?);
+        let meta = format!("triggers/{name}.trigger-meta.xml");
+        files.push(file(
+            meta.clone(),
+            FileKind::MetadataXml,
+            TriggerMeta { c }.render(),
+            &meta,
+        )?);
+        let field = format!("objects/Contact/fields/{}.field-meta.xml", c.trigger_field);
+        files.push(file(
+            field.clone(),
+            FileKind::MetadataXml,
+            CheckboxField { c }.render(),
+            &field,
         )?);
     }
-    if c.entry.trigger {
-        let trigger = &n.trigger;
-        files.push(file(
-            format!("triggers/{trigger}.trigger"),
-            FileKind::ApexSource,
-            &ContactTrigger { c },
-        )?);
-        files.push(file(
-            format!("triggers/{trigger}.trigger-meta.xml"),
-            FileKind::MetadataXml,
-            &TriggerMeta { c },
-        )?);
-        files.push(file(
-            format!("objects/Contact/fields/{}.field-meta.xml", c.trigger_field),
-            FileKind::MetadataXml,
-            &CheckboxField { c },
-        )?);
-    }
+    let permission = format!(
+        "customPermissions/{}.customPermission-meta.xml",
+        c.custom_permission
+    );
+    files.push(file(
+        permission.clone(),
+        FileKind::MetadataXml,
+        CustomPermission { c }.render(),
+        &permission,
+    )?);
+    let set = format!("permissionsets/{}.permissionset-meta.xml", c.permission_set);
+    files.push(file(
+        set.clone(),
+        FileKind::MetadataXml,
+        PermissionSet { c }.render(),
+        &set,
+    )?);
     Ok(files)
 }
 
-/// Object-safe view of an Askama template, so the list above can mix template types.
-trait DynTemplate {
-    fn render_text(&self) -> askama::Result<String>;
-}
-
-impl<T: Template> DynTemplate for T {
-    fn render_text(&self) -> askama::Result<String> {
-        self.render()
-    }
-}
-
-/// Renders one template and normalizes its end to exactly one newline, as prettier and the
-/// sf CLI write files.
-fn file(path: String, kind: FileKind, template: &dyn DynTemplate) -> Result<RenderedFile> {
-    let mut body = template.render_text().map_err(|source| Error::Render {
-        file: path.clone(),
+/// One rendered file, its end normalized to exactly one newline, as prettier and the sf CLI
+/// write files; Apex goes through the layout pass.
+fn file(
+    path: String,
+    kind: FileKind,
+    rendered: askama::Result<String>,
+    shown: &str,
+) -> Result<RenderedFile> {
+    let mut body = rendered.map_err(|source| Error::Render {
+        file: shown.to_string(),
         source,
     })?;
     let trimmed = body.trim_end_matches(['\n', ' ']).len();
@@ -154,9 +166,5 @@ fn file(path: String, kind: FileKind, template: &dyn DynTemplate) -> Result<Rend
     if kind == FileKind::ApexSource {
         body = super::layout::refit(&body);
     }
-    Ok(RenderedFile {
-        path: PathBuf::from(path),
-        kind,
-        body,
-    })
+    Ok(RenderedFile::new(PathBuf::from(path), kind, body))
 }

@@ -8,19 +8,30 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 /// Parses and checks an org instance URL named by `source` (the variable it came from).
+/// Messages name the source and what is wrong, never the value: a token pasted into the wrong
+/// variable must not reach a CI log.
 pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
-    let trimmed = text.trim();
-    let url = Url::parse(trimmed).map_err(|e| {
-        Error::Input(format!(
-            "{source} `{trimmed}` is not a URL ({e}); use the org's https:// address, e.g. https://mycompany.my.salesforce.com"
+    let bad =
+        |problem: String| Error::input(Bad::InvalidCredentials, format!("{source} {problem}"));
+    let url = Url::parse(text.trim()).map_err(|e| {
+        bad(format!(
+            "is not a URL ({e}); use the org's https:// address, e.g. https://mycompany.my.salesforce.com"
         ))
     })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "carries a user name or password (`user:password@`); remove them: the org is reached with the session of a credential source, never with credentials in its address"
+                .to_string(),
+        ));
+    }
     check_scheme(&url, source)?;
     if url.host().is_none() {
-        return Err(Error::Input(format!("{source} `{trimmed}` has no host")));
+        return Err(bad(
+            "has no host; use the org's https:// address".to_string()
+        ));
     }
     Ok(url)
 }
@@ -43,12 +54,16 @@ pub fn check_scheme(url: &Url, source: &str) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::Input(format!(
-            "{source} `{url}` uses plain http, which would send the access token unencrypted; use https:// (plain http is accepted only for loopback hosts)"
-        ))),
-        other => Err(Error::Input(format!(
-            "{source} `{url}` has scheme `{other}`; use https://"
-        ))),
+        "http" => Err(Error::input(
+            Bad::InvalidCredentials,
+            format!(
+                "{source} uses plain http, which would send the access token unencrypted; use https:// (plain http is accepted only for loopback hosts)"
+            ),
+        )),
+        other => Err(Error::input(
+            Bad::InvalidCredentials,
+            format!("{source} has scheme `{other}`; use https://"),
+        )),
     }
 }
 
@@ -101,6 +116,8 @@ mod tests {
             );
         }
         for bad in [
+            "https://user:password@acme.my.salesforce.com",
+            "https://00Dtoken@acme.my.salesforce.com",
             "http://acme.my.salesforce.com",
             "http://10.0.0.1",
             "http://localhost.evil.com",
@@ -109,7 +126,14 @@ mod tests {
             "",
         ] {
             let err = parse_instance_url(bad, "SF_ORG_INSTANCE_URL");
-            assert!(matches!(err, Err(Error::Input(_))), "{bad}: {err:?}");
+            assert!(matches!(err, Err(Error::Input { .. })), "{bad}: {err:?}");
+            let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+            for part in ["password", "00Dtoken", "acme", "10.0.0.1"] {
+                assert!(
+                    !message.contains(part) || message.contains("user name or password"),
+                    "{bad}: the value leaks: {message}"
+                );
+            }
         }
     }
 }

@@ -10,27 +10,25 @@ use super::endpoint::parse_instance_url;
 use super::jwt;
 use super::token::{self, Grant};
 use super::{Credentials, Session};
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 
 /// The largest token answer read.
 const MAX_TOKEN_ANSWER: u64 = 1024 * 1024;
+/// A token request gets its whole answer within this time.
+const TOKEN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The token request for `credentials` (an OAuth source), sent once.
 pub fn login(credentials: &Credentials) -> Result<Session> {
     let (base, grant) = grant_for(credentials)?;
-    let url = base
-        .join("services/oauth2/token")
-        .map_err(|e| Error::Input(format!("cannot build the token URL from `{base}`: {e}")))?;
-    let http = crate::http::client_builder()
-        .connect_timeout(Duration::from_secs(30))
-        .timeout(Duration::from_secs(60))
-        // The form carries secrets: never let a redirect resend it elsewhere.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| Error::Remote {
-            operation: "starting the HTTP client",
-            message: e.to_string(),
-        })?;
+    let url = base.join("services/oauth2/token").map_err(|e| {
+        Error::input(
+            Bad::InvalidCredentials,
+            format!("cannot build the token URL from `{base}`: {e}"),
+        )
+    })?;
+    // The form carries secrets: the one client builder never follows a redirect, and never
+    // sends a loopback request through a proxy.
+    let http = crate::http::client(&url, TOKEN_TIMEOUT)?;
     let flow = grant.flow();
     let form = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(grant.form())
@@ -80,9 +78,10 @@ pub fn login(credentials: &Credentials) -> Result<Session> {
 /// Where to send the token request, and what to send.
 fn grant_for(credentials: &Credentials) -> Result<(Url, Grant)> {
     match credentials {
-        Credentials::AccessToken { .. } => {
-            Err(Error::Input("an access token needs no login".into()))
-        }
+        Credentials::AccessToken { .. } | Credentials::SfCli { .. } => Err(Error::input(
+            Bad::InvalidCredentials,
+            "an access token or the sf CLI needs no token request",
+        )),
         Credentials::AuthUrl {
             login_url,
             client_id,
@@ -105,8 +104,13 @@ fn grant_for(credentials: &Credentials) -> Result<(Url, Grant)> {
             private_key,
         } => {
             // A fresh assertion for every login: it expires within minutes.
-            let assertion = jwt::assertion(client_id, username, audience, private_key)
-                .map_err(|problem| Error::Input(format!("SF_JWT_KEY_FILE {problem}")))?;
+            let assertion =
+                jwt::assertion(client_id, username, audience, private_key).map_err(|problem| {
+                    Error::input(
+                        Bad::InvalidCredentials,
+                        format!("SF_JWT_KEY_FILE {problem}"),
+                    )
+                })?;
             Ok((login_url.clone(), Grant::JwtBearer { assertion }))
         }
         Credentials::ClientCredentials {

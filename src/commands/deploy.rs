@@ -5,114 +5,76 @@
 //! failure is reported with the job id, and `report` picks the job up again.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use crate::api_version::ApiVersion;
 use crate::auth::Credentials;
-use crate::cli::{DeployArgs, RenderArgs};
-use crate::commands::generate::load_render_settings;
-use crate::commands::org::{self, Output};
-use crate::config::{self, DeployDefaults};
-use crate::error::{Error, Result};
+use crate::cli::DeployArgs;
+use crate::error::{Bad, Error, Result};
+use crate::http::CallError;
 use crate::interrupt;
 use crate::metadata::archive::ZipSource;
-use crate::metadata::client::CallError;
 use crate::metadata::envelope::{DeployOptions, TestLevel};
-use crate::metadata::schedule::Schedule;
+use crate::metadata::model::AsyncResult;
 use crate::metadata::watch::Watch;
-use crate::metadata::zip_dir::zip_dir;
-use crate::package;
+use crate::org::{self, Org, cancel};
+use crate::package::{self, Input, Output};
+use crate::report::deliver::Reporter;
 use crate::report::progress::Progress;
-
-/// How long `deploy` follows a job when neither `--wait` nor `[deploy] wait` says: the sf
-/// CLI's default.
-const DEFAULT_WAIT_MINUTES: u64 = 33;
+use crate::schedule::{Schedule, backoff, jitter};
+use crate::settings::DeployDefaults;
+use crate::settings::config::ConfigFile;
+use crate::{output, wait};
 
 /// Runs `deploy` in folder `root`.
 pub fn run(root: &Path, args: &DeployArgs) -> Result<ExitCode> {
-    let output = Output {
-        args: args.output.clone(),
+    let reporter = Reporter {
+        options: args.output.options(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, None, || deploy(root, args, &output, &job_id))
+    reporter.guard(&job_id, None, || deploy(root, args, &reporter, &job_id))
 }
 
 fn deploy(
     root: &Path,
     args: &DeployArgs,
-    output: &Output,
+    reporter: &Reporter,
     job_id: &RefCell<Option<String>>,
 ) -> Result<ExitCode> {
-    let credentials = Credentials::from_process_env(&args.auth)?;
-    let defaults = config::deploy_defaults(root, None)?;
+    // First: an interrupt during login or the version check must stop the command with
+    // nothing sent.
     interrupt::install();
-    // `_scratch` keeps a zip built for this deploy on disk until the deploy is done.
-    let Packaged {
-        zip,
-        default_tests,
-        _scratch,
-    } = match (&args.source.zip, &args.source.metadata_dir) {
-        (Some(path), _) => {
-            if !root.join(path).is_file() {
-                return Err(Error::Input(format!(
-                    "--zip `{}` is not a file; pass the path of a deploy zip",
-                    path.display()
-                )));
-            }
-            Packaged::without_tests(ZipSource::File(root.join(path)))
-        }
-        (None, Some(dir)) => {
-            if !root.join(dir).is_dir() {
-                return Err(Error::Input(format!(
-                    "--metadata-dir `{}` is not a folder; pass a folder in Metadata API format",
-                    dir.display()
-                )));
-            }
-            Packaged::without_tests(ZipSource::Memory(zip_dir(&root.join(dir))?.into()))
-        }
-        (None, None) => package_generated_sources(root, &args.source.source_dir)?,
-    };
-    let summary = zip.inspect()?;
-    let options = deploy_options(args, &defaults, summary.single_package, &default_tests)?;
-
-    let mut progress = Progress::new(false);
-    let mut client = org::connect(
-        &credentials,
-        args.api_version.as_deref(),
-        summary.api_version.as_deref(),
-        &|line| progress.line(line),
+    let credentials = Credentials::from_process_env(&args.auth.flags())?;
+    let config = ConfigFile::read(root, None)?;
+    let defaults = config.deploy_defaults()?;
+    let prepared = prepare(root, args, &config)?;
+    let options = deploy_options(
+        args,
+        &defaults,
+        prepared.single_package,
+        &prepared.default_tests,
     )?;
 
+    let mut progress = Progress::new(false);
+    let mut org = Org::connect(
+        credentials,
+        args.api_version,
+        prepared.api_version,
+        &|line| progress.line(line),
+    )?;
+    org::check_interrupt()?;
+
     let started = Instant::now();
-    let accepted = deploy_once(&client, &zip, &options, &|l| progress.line(l))
-        .map_err(|e| match e {
-            // A fault is the org refusing the call: no job exists. Neither when no connection
-            // was ever made.
-            CallError::Fault(_) => org::call_error(e, "deploy", &credentials),
-            CallError::NotSent(_) => e.into_error("deploy"),
-            // Anything else may have happened after the org took the zip: never deploy again
-            // blindly, and say where to look.
-            other => {
-                let error = other.into_error("deploy");
-                Error::Remote {
-                    operation: "deploy",
-                    message: format!(
-                        "{}; the org may have started the deploy anyway: check Setup > Deployment Status before deploying again",
-                        match &error {
-                            Error::Remote { message, .. } => message.clone(),
-                            other => other.to_string(),
-                        }
-                    ),
-                }
-            }
-        })?;
+    let accepted = deploy_once(&org, &prepared.zip, &options, &|l| progress.line(l))
+        .map_err(|e| deploy_error(&org, e))?;
     *job_id.borrow_mut() = Some(accepted.id.clone());
     interrupt::set_job(&accepted.id);
     let state = accepted.state.as_deref().unwrap_or("Queued");
     if args.run_async {
         progress.finish();
-        return output.accepted(&accepted.id, state, None);
+        return reporter.accepted(&accepted.id, state, None);
     }
     progress.line(&format!(
         "{} job {} ({} files, {} bytes): {state}",
@@ -122,41 +84,59 @@ fn deploy(
             "Deploy"
         },
         accepted.id,
-        summary.files,
-        summary.bytes
+        prepared.files,
+        prepared.bytes
     ));
 
     if interrupt::interrupted() {
-        return Err(org::interrupted(
-            &client,
+        return Err(cancel::interrupted(
+            &mut org,
             &accepted.id,
             args.cancel_on_interrupt,
             &|l| progress.line(l),
         ));
     }
-    let followed = Watch::for_minutes(
-        &mut client,
-        &credentials,
-        started,
-        args.wait.or(defaults.wait).unwrap_or(DEFAULT_WAIT_MINUTES),
-        args.output.verbose,
-        false,
-    )
-    .follow(&accepted.id, &mut progress);
+    let minutes = args.wait.or(defaults.wait).unwrap_or(wait::DEFAULT_MINUTES);
+    let followed = Watch::for_minutes(&mut org, started, minutes, args.output.verbose, false)
+        .follow(&accepted.id, &mut progress);
     progress.finish();
     let result = match followed {
         Err(Error::Interrupted { .. }) => {
-            return Err(org::interrupted(
-                &client,
+            return Err(cancel::interrupted(
+                &mut org,
                 &accepted.id,
                 args.cancel_on_interrupt,
-                &|l| eprintln!("{l}"),
+                &|l| output::stderr_line(l),
             ));
         }
         other => other?,
     };
     let code = result.outcome().exit_code();
-    output.finish(&result, code, Some(started.elapsed()), None)
+    reporter.finish(&result, code, Some(started.elapsed()), None)
+}
+
+/// What a failed `deploy()` means for the user.
+fn deploy_error(org: &Org, error: CallError) -> Error {
+    match error {
+        // A fault is the org refusing the call: no job exists. Neither when no connection was
+        // ever made, nor when the zip could not be read here.
+        CallError::Fault(_) => org.error(error, "deploy"),
+        CallError::NotSent(_) | CallError::Failed(_) => error.into_error("deploy"),
+        // Anything else may have happened after the org took the zip: never deploy again
+        // blindly, and say where to look.
+        other => {
+            let message = match other.into_error("deploy") {
+                Error::Remote { message, .. } => message,
+                error => error.to_string(),
+            };
+            Error::Remote {
+                operation: "deploy",
+                message: format!(
+                    "{message}; the org may have started the deploy anyway: check Setup > Deployment Status before deploying again"
+                ),
+            }
+        }
+    }
 }
 
 /// Connection attempts for `deploy()` when no connection could be made at all.
@@ -166,25 +146,24 @@ pub const DEPLOY_CONNECT_ATTEMPTS: u32 = 3;
 /// after which nothing of the request has left this machine, is tried again, with backoff.
 /// A timeout, reset or unreadable answer after sending may hide an accepted job: never retried.
 fn deploy_once(
-    client: &crate::metadata::client::Client,
+    org: &Org,
     zip: &ZipSource,
     options: &DeployOptions,
     progress: &dyn Fn(&str),
-) -> std::result::Result<crate::metadata::model::AsyncResult, CallError> {
+) -> std::result::Result<AsyncResult, CallError> {
     let schedule = Schedule::from_env();
     let mut attempt = 1;
     loop {
-        match client.deploy(zip, options) {
+        match org.client().deploy(zip, options) {
             Err(CallError::NotSent(message)) if attempt < DEPLOY_CONNECT_ATTEMPTS => {
                 progress(&format!(
                     "warning: cannot connect to send deploy() ({message}); nothing was sent, trying again"
                 ));
-                let pause = schedule.scaled(crate::metadata::schedule::backoff(
-                    attempt,
-                    crate::metadata::schedule::jitter(),
-                ));
+                let pause = schedule.scaled(backoff(attempt, jitter()));
                 if !interrupt::sleep(pause) {
-                    return Err(CallError::NotSent(message));
+                    return Err(CallError::Failed(Box::new(Error::Interrupted {
+                        canceled: false,
+                    })));
                 }
                 attempt += 1;
             }
@@ -198,49 +177,87 @@ fn deploy_once(
     }
 }
 
-/// A zip to deploy, and the tests to run when the user names none.
-pub struct Packaged {
-    pub zip: ZipSource,
+/// A zip ready to send, with the facts the deploy needs about it.
+struct Prepared {
+    zip: ZipSource,
+    /// Files (package.xml included) and bytes, for the progress line.
+    files: usize,
+    bytes: u64,
+    single_package: bool,
+    /// `package.xml`'s version, checked against the org's.
+    api_version: Option<ApiVersion>,
     /// For the generated sources: their test class, run with RunSpecifiedTests by default.
-    pub default_tests: Vec<String>,
+    default_tests: Vec<String>,
     /// Holds the folder of a zip built for this deploy; removed when dropped.
     _scratch: Option<tempfile::TempDir>,
 }
 
-impl Packaged {
-    fn without_tests(zip: ZipSource) -> Self {
-        Packaged {
+/// The zip to deploy: `--zip` as it is (checked), or `--metadata-dir`, `--source-dir` or the
+/// generated sources packaged into a scratch folder removed when the deploy is done.
+fn prepare(root: &Path, args: &DeployArgs, config: &ConfigFile) -> Result<Prepared> {
+    if let Some(path) = &args.source.zip {
+        let zip = ZipSource::new(root.join(path), path.display().to_string());
+        if !root.join(path).is_file() {
+            return Err(Error::input(
+                Bad::MissingPath,
+                format!(
+                    "--zip `{}` is not a file; pass the path of a deploy zip",
+                    path.display()
+                ),
+            ));
+        }
+        let summary = zip.inspect()?;
+        return Ok(Prepared {
             zip,
+            files: summary.files,
+            bytes: summary.bytes,
+            single_package: summary.single_package,
+            api_version: summary.api_version,
             default_tests: Vec::new(),
             _scratch: None,
-        }
+        });
     }
-}
-
-/// Packages SFDX sources for a deploy: the files `generate` writes for the current settings
-/// (portal-disable.toml, sfdx-project.json), rendered in memory, or every `--source-dir`. The
-/// zip goes to a temporary folder removed when the deploy is done. For the generated sources
-/// the generated test class is the default test to run.
-pub fn package_generated_sources(root: &Path, source_dirs: &[PathBuf]) -> Result<Packaged> {
-    let settings = load_render_settings(root, &RenderArgs::default(), None)?;
-    let components = package::components(root, &settings, source_dirs)?;
+    let settings;
+    let (input, default_tests) = match &args.source.metadata_dir {
+        Some(dir) => (Input::MetadataDir(dir), Vec::new()),
+        None => {
+            settings = config.settings(root, &Default::default())?;
+            if args.source.source_dir.is_empty() {
+                (
+                    Input::Generated(&settings),
+                    vec![settings.names.test.clone()],
+                )
+            } else {
+                (
+                    Input::SourceDirs(&args.source.source_dir, settings.api_version),
+                    Vec::new(),
+                )
+            }
+        }
+    };
     let scratch = tempfile::Builder::new()
         .prefix("portal-disable-deploy")
         .tempdir()
         .map_err(|e| Error::io("create", std::env::temp_dir(), e))?;
     let zip_path = scratch.path().join("deploy.zip");
-    let warnings =
-        package::zip_components(&components, &settings, &zip_path, Path::new("deploy.zip"))?;
-    for warning in warnings {
-        eprintln!("portal-disable: warning: {warning}");
+    let packed = package::pack(
+        root,
+        input,
+        Output::Zip {
+            dest: &zip_path,
+            shown: Path::new("deploy.zip"),
+            root: None,
+        },
+    )?;
+    for warning in &packed.warnings {
+        output::warning(warning);
     }
-    let default_tests = if source_dirs.is_empty() {
-        vec![settings.names.test.clone()]
-    } else {
-        Vec::new()
-    };
-    Ok(Packaged {
-        zip: ZipSource::File(zip_path),
+    Ok(Prepared {
+        zip: ZipSource::new(zip_path, "the deploy zip"),
+        files: packed.files,
+        bytes: packed.compressed.unwrap_or(packed.bytes),
+        single_package: true,
+        api_version: packed.api_version,
         default_tests,
         _scratch: Some(scratch),
     })
@@ -261,23 +278,13 @@ pub fn deploy_options(
     } else {
         &args.tests
     };
-    let test_level = match args.test_level {
-        Some(level) => Some(level),
-        None => defaults
-            .test_level
-            .as_deref()
-            .map(|name| {
-                <TestLevel as clap::ValueEnum>::from_str(name, false).map_err(|_| {
-                    Error::Input(format!("[deploy] test_level `{name}` is not a test level"))
-                })
-            })
-            .transpose()?,
-    };
+    let test_level = args.test_level.or(defaults.test_level);
     for test in given_tests {
         if test.is_empty() || test.contains(',') || test.contains(char::is_whitespace) {
-            return Err(Error::Input(format!(
-                "--tests `{test}` is not a class name; give one class per --tests flag"
-            )));
+            return Err(Error::input(
+                Bad::Usage,
+                format!("--tests `{test}` is not a class name; give one class per --tests flag"),
+            ));
         }
     }
     let tests: Vec<String> = if !given_tests.is_empty() {
@@ -291,15 +298,19 @@ pub fn deploy_options(
         (None, false) => Some(TestLevel::RunSpecifiedTests),
         (None, true) => None,
         (Some(TestLevel::RunSpecifiedTests), true) => {
-            return Err(Error::Input(
-                "--test-level RunSpecifiedTests needs at least one --tests CLASS".into(),
+            return Err(Error::input(
+                Bad::Usage,
+                "--test-level RunSpecifiedTests needs at least one --tests CLASS",
             ));
         }
         (Some(level), false) if level != TestLevel::RunSpecifiedTests => {
-            return Err(Error::Input(format!(
-                "--tests only applies to --test-level RunSpecifiedTests, not {}",
-                level.as_str()
-            )));
+            return Err(Error::input(
+                Bad::Usage,
+                format!(
+                    "--tests only applies to --test-level RunSpecifiedTests, not {}",
+                    level.as_str()
+                ),
+            ));
         }
         (Some(level), _) => Some(level),
     };
@@ -346,7 +357,7 @@ mod tests {
             panic!("did not parse")
         };
         let from_config = DeployDefaults {
-            test_level: Some("RunSpecifiedTests".into()),
+            test_level: Some(TestLevel::RunSpecifiedTests),
             tests: vec!["ConfiguredTest".into()],
             wait: Some(5),
         };
@@ -354,7 +365,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(o.run_tests, ["ConfiguredTest"]);
         let local = DeployDefaults {
-            test_level: Some("RunLocalTests".into()),
+            test_level: Some(TestLevel::RunLocalTests),
             ..DeployDefaults::default()
         };
         let o = deploy_options(&args, &local, true, &["GenTest".into()])
@@ -407,7 +418,7 @@ mod tests {
             &["--tests", "A", "--test-level", "NoTestRun"][..],
         ] {
             assert!(
-                matches!(options(bad, &["GenTest"]), Err(Error::Input(_))),
+                matches!(options(bad, &["GenTest"]), Err(Error::Input { .. })),
                 "{bad:?}"
             );
         }

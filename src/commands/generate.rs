@@ -1,24 +1,24 @@
 //! `portal-disable generate`: settings -> rendered files -> the SFDX source folder.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use crate::apex;
-use crate::cli::{GenerateArgs, RenderArgs, SettingsArgs};
-use crate::config::{self, Overrides};
+use crate::cli::GenerateArgs;
 use crate::error::{Error, Result};
+use crate::exit;
 use crate::generate::{drift, plan, write};
-use crate::settings::Settings;
+use crate::output;
+use crate::settings::config;
 
 /// Runs `generate` in folder `root`.
 pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
-    let settings = load_settings(root, &args.settings)?;
+    let settings = config::load(root, &args.overrides())?;
     let files = apex::render(&settings)?;
     let planned = plan::plan(root, &settings.output_dir, &files)?;
     let stale = plan::stale(root, &settings.output_dir, &planned)?;
 
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     if args.check {
         let stale_contents = stale
             .iter()
@@ -30,20 +30,19 @@ pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
             .collect::<Result<Vec<_>>>()?;
         let diffs = drift::diffs(&planned, &stale_contents);
         if diffs.is_empty() {
-            writeln!(out, "{} files up to date", planned.len()).map_err(stdout_error)?;
-            return Ok(ExitCode::SUCCESS);
+            output::stdout(&format!("{} files up to date\n", planned.len()))?;
+            return Ok(ExitCode::from(exit::SUCCESS));
         }
         for diff in &diffs {
-            write!(out, "{diff}").map_err(stdout_error)?;
+            out.push_str(diff);
         }
-        writeln!(
-            out,
-            "{} of {} files differ from what `portal-disable generate` writes; run it (and delete stale files) and commit the result",
+        out.push_str(&format!(
+            "{} of {} files differ from what `portal-disable generate` writes; run it (and delete stale files) and commit the result\n",
             diffs.len(),
             planned.len() + stale.len()
-        )
-        .map_err(stdout_error)?;
-        return Ok(ExitCode::from(1));
+        ));
+        output::stdout(&out)?;
+        return Ok(ExitCode::from(exit::FAILURE));
     }
 
     plan::refuse_conflicts(&planned, args.force)?;
@@ -54,46 +53,16 @@ pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
             plan::Action::Update | plan::Action::Conflict(_) => "changed",
             plan::Action::Identical => "identical",
         };
-        writeln!(out, "{verb:>9}  {}", file.display_path.display()).map_err(stdout_error)?;
+        out.push_str(&format!("{verb:>9}  {}\n", file.display_path.display()));
     }
     for path in &stale {
         // Never deleted automatically: a second configuration may write into the same folder.
-        writeln!(
-            out,
-            "{:>9}  {} (no longer generated with these settings: delete it)",
+        out.push_str(&format!(
+            "{:>9}  {} (no longer generated with these settings: delete it)\n",
             "stale",
             path.display()
-        )
-        .map_err(stdout_error)?;
+        ));
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Settings from the config file, sfdx-project.json and the flags.
-pub fn load_settings(root: &Path, args: &SettingsArgs) -> Result<Settings> {
-    load_render_settings(root, &args.render, args.output_dir.clone())
-}
-
-/// Settings from the config file, sfdx-project.json and the rendering flags, with the SFDX
-/// source folder given separately (`package` has no such flag: it renders in memory).
-pub fn load_render_settings(
-    root: &Path,
-    args: &RenderArgs,
-    output_dir: Option<std::path::PathBuf>,
-) -> Result<Settings> {
-    let overrides = Overrides {
-        config: args.config.clone(),
-        api_version: args.api_version.clone(),
-        mode: args.mode,
-        sharing: args.sharing,
-        output_dir,
-        prefix: args.prefix.clone(),
-        entry_points: args.entry_points.clone().map(|list| list.0),
-        trigger_field: args.trigger_field.clone(),
-    };
-    config::load(root, &overrides)
-}
-
-fn stdout_error(e: std::io::Error) -> Error {
-    Error::io("write to", "standard output", e)
+    output::stdout(&out)?;
+    Ok(ExitCode::from(exit::SUCCESS))
 }

@@ -5,50 +5,68 @@ use std::cell::RefCell;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use crate::api_version::ApiVersion;
 use crate::auth::{AuthFlags, Credentials};
 use crate::cli::{CancelArgs, QuickDeployArgs, ReportArgs};
-use crate::commands::org::{self, Output};
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
+use crate::exit;
 use crate::interrupt;
-use crate::metadata::client::Client;
 use crate::metadata::model::Outcome;
 use crate::metadata::watch::Watch;
+use crate::org::{Org, cancel};
+use crate::output;
+use crate::report::deliver::Reporter;
 use crate::report::progress::Progress;
 
+/// A deploy job id: `0Af` and 15 or 18 letters and digits.
+pub fn check_job_id(id: &str, what: &str) -> Result<()> {
+    let ok = id.starts_with("0Af")
+        && matches!(id.len(), 15 | 18)
+        && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::input(
+            Bad::InvalidId,
+            format!(
+                "{what} `{id}` is not a deploy job id; it starts with 0Af and has 15 or 18 letters and digits"
+            ),
+        ))
+    }
+}
+
 /// What `report` and `cancel` start with: the job id checked, the session, interrupts
-/// handled (naming the job), the progress line and a client at the right version.
+/// handled (naming the job), the progress line and a connection at the right version.
 fn join(
     job_id: &str,
     auth: &AuthFlags,
-    api_version: Option<&str>,
-) -> Result<(Credentials, Progress, Client)> {
-    org::check_job_id(job_id, "job id")?;
-    let credentials = Credentials::from_process_env(auth)?;
+    api_version: Option<ApiVersion>,
+) -> Result<(Progress, Org)> {
+    check_job_id(job_id, "job id")?;
     interrupt::install();
     interrupt::set_job(job_id);
+    let credentials = Credentials::from_process_env(auth)?;
     let progress = Progress::new(false);
-    let client = org::connect(&credentials, api_version, None, &|l| progress.line(l))?;
-    Ok((credentials, progress, client))
+    let org = Org::connect(credentials, api_version, None, &|l| progress.line(l))?;
+    Ok((progress, org))
 }
 
 /// `report JOB_ID [--wait M]`.
 pub fn report(args: &ReportArgs) -> Result<ExitCode> {
-    let output = Output {
-        args: args.output.clone(),
+    let reporter = Reporter {
+        options: args.output.options(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, Some(&args.job_id), || {
-        let (credentials, mut progress, mut client) =
-            join(&args.job_id, &args.auth, args.api_version.as_deref())?;
+    reporter.guard(&job_id, Some(&args.job_id), || {
+        let (mut progress, mut org) = join(&args.job_id, &args.auth.flags(), args.api_version)?;
         let result = if args.wait == 0 {
-            org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
+            org.call(&mut |l| progress.line(l), |c| {
                 c.check_status(&args.job_id, true)
-            })?
-            .map_err(|e| org::call_error(e, "checkDeployStatus", &credentials))?
+            })
+            .map_err(|e| org.error(e, "checkDeployStatus"))?
         } else {
             Watch::for_minutes(
-                &mut client,
-                &credentials,
+                &mut org,
                 Instant::now(),
                 args.wait,
                 args.output.verbose,
@@ -57,31 +75,28 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
             .follow(&args.job_id, &mut progress)?
         };
         progress.finish();
-        output.finish(&result, result.outcome().exit_code(), None, None)
+        reporter.finish(&result, result.outcome().exit_code(), None, None)
     })
 }
 
 /// `cancel JOB_ID`: exit 0 once the job is Canceled, 1 when it ended otherwise (too late to
 /// cancel), 69 while still Canceling when --wait runs out.
 pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
-    let output = Output {
-        args: args.output.clone(),
+    let reporter = Reporter {
+        options: args.output.options(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, Some(&args.job_id), || {
-        let (credentials, mut progress, mut client) =
-            join(&args.job_id, &args.auth, args.api_version.as_deref())?;
-        let answer = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
-            c.cancel(&args.job_id)
-        })?
-        .map_err(|e| {
-            org::call_error_explaining_invalid_id(
-                e,
-                "cancelDeploy",
-                "the job is already finished, or no deploy has this id",
-                &credentials,
-            )
-        })?;
+    reporter.guard(&job_id, Some(&args.job_id), || {
+        let (mut progress, mut org) = join(&args.job_id, &args.auth.flags(), args.api_version)?;
+        let answer = org
+            .call(&mut |l| progress.line(l), |c| c.cancel(&args.job_id))
+            .map_err(|e| {
+                org.error_explaining_invalid_id(
+                    e,
+                    "cancelDeploy",
+                    "the job is already finished, or no deploy has this id",
+                )
+            })?;
         progress.line(&format!(
             "Cancel requested for {}{}",
             answer.id,
@@ -91,22 +106,15 @@ pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
                 ": canceling"
             }
         ));
-        let result = Watch::for_minutes(
-            &mut client,
-            &credentials,
-            Instant::now(),
-            args.wait,
-            false,
-            true,
-        )
-        .follow(&answer.id, &mut progress)?;
+        let result = Watch::for_minutes(&mut org, Instant::now(), args.wait, false, true)
+            .follow(&answer.id, &mut progress)?;
         progress.finish();
         let code = match result.outcome() {
-            Outcome::Running => 69,
-            _ if result.status == "Canceled" => 0,
-            _ => 1,
+            Outcome::Running => exit::STILL_RUNNING,
+            _ if result.status == "Canceled" => exit::SUCCESS,
+            _ => exit::FAILURE,
         };
-        output.finish(&result, code, None, None)
+        reporter.finish(&result, code, None, None)
     })
 }
 
@@ -116,62 +124,50 @@ const QUICK_DEPLOY_NEEDS: &str =
 
 /// `quick-deploy VALIDATION_ID`.
 pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
-    let output = Output {
-        args: args.output.clone(),
+    let reporter = Reporter {
+        options: args.output.options(),
     };
     let job_id = RefCell::new(None);
-    output.guard(&job_id, None, || {
-        org::check_job_id(&args.validation_id, "validation id")?;
-        let credentials = Credentials::from_process_env(&args.auth)?;
+    reporter.guard(&job_id, None, || {
+        check_job_id(&args.validation_id, "validation id")?;
         interrupt::install();
+        let credentials = Credentials::from_process_env(&args.auth.flags())?;
         let mut progress = Progress::new(false);
-        let mut client = org::connect(&credentials, args.api_version.as_deref(), None, &|l| {
-            progress.line(l)
-        })?;
+        let mut org = Org::connect(credentials, args.api_version, None, &|l| progress.line(l))?;
+        crate::org::check_interrupt()?;
         let started = Instant::now();
-        let id = org::relogging(&mut client, &credentials, &mut |l| progress.line(l), |c| {
-            c.deploy_recent_validation(&args.validation_id)
-        })?
-        .map_err(|e| {
-            org::call_error_explaining_invalid_id(
-                e,
-                "deployRecentValidation",
-                QUICK_DEPLOY_NEEDS,
-                &credentials,
-            )
-        })?;
+        let id = org
+            .call(&mut |l| progress.line(l), |c| {
+                c.deploy_recent_validation(&args.validation_id)
+            })
+            .map_err(|e| {
+                org.error_explaining_invalid_id(e, "deployRecentValidation", QUICK_DEPLOY_NEEDS)
+            })?;
         *job_id.borrow_mut() = Some(id.clone());
         interrupt::set_job(&id);
         if args.run_async {
             progress.finish();
-            return output.accepted(&id, "Queued", Some(&args.validation_id));
+            return reporter.accepted(&id, "Queued", Some(&args.validation_id));
         }
         progress.line(&format!(
             "Quick deploy job {id} of validation {}",
             args.validation_id
         ));
-        let followed = Watch::for_minutes(
-            &mut client,
-            &credentials,
-            started,
-            args.wait,
-            args.output.verbose,
-            false,
-        )
-        .follow(&id, &mut progress);
+        let followed = Watch::for_minutes(&mut org, started, args.wait, args.output.verbose, false)
+            .follow(&id, &mut progress);
         progress.finish();
         let result = match followed {
             Err(Error::Interrupted { .. }) => {
-                return Err(org::interrupted(
-                    &client,
+                return Err(cancel::interrupted(
+                    &mut org,
                     &id,
                     args.cancel_on_interrupt,
-                    &|l| eprintln!("{l}"),
+                    &|l| output::stderr_line(l),
                 ));
             }
             other => other?,
         };
-        output.finish(
+        reporter.finish(
             &result,
             result.outcome().exit_code(),
             Some(started.elapsed()),

@@ -1,7 +1,9 @@
 //! One module per subcommand: each turns parsed arguments into work and an exit code.
 
+pub mod completions;
 pub mod deploy;
 pub mod generate;
 pub mod job;
-pub mod org;
+pub mod offboard;
+
 pub mod package;

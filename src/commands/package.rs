@@ -1,19 +1,18 @@
 //! `portal-disable package`: settings or SFDX source folders -> components -> a deploy zip (or
 //! an unzipped metadata folder) with package.xml, checked against the deploy limits first.
 
-use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::json;
 
 use crate::cli::PackageArgs;
-use crate::commands::generate::load_render_settings;
-use crate::error::{Error, Result};
-use crate::package::limits::{self, thousands};
-use crate::package::{folder, layout, manifest, zip};
-use crate::source::ComponentType;
+use crate::error::{Bad, Error, Result};
+use crate::exit;
+use crate::limits::thousands;
+use crate::output;
+use crate::package::{Input, Output, Packed};
+use crate::settings::config;
 
 /// The zip written when neither --output nor --output-dir is given.
 const DEFAULT_OUTPUT: &str = "deploy.zip";
@@ -23,26 +22,22 @@ struct Report {
     output: PathBuf,
     is_zip: bool,
     api_version: String,
-    components: BTreeMap<ComponentType, usize>,
-    files: usize,
-    bytes: u64,
-    compressed: Option<u64>,
-    warnings: Vec<String>,
+    packed: Packed,
 }
 
 /// Runs `package` in folder `root`. With `--json`, errors are JSON on stdout too.
 pub fn run(root: &Path, args: &PackageArgs) -> Result<ExitCode> {
     match package(root, args) {
         Ok(report) if args.json => {
-            print_json(&report_json(&report))?;
-            Ok(ExitCode::SUCCESS)
+            output::json(&report_json(&report))?;
+            Ok(ExitCode::from(exit::SUCCESS))
         }
         Ok(report) => {
             print_summary(&report)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(ExitCode::from(exit::SUCCESS))
         }
         Err(err) if args.json => {
-            print_json(&error_json(&err))?;
+            output::json_error(&err, None)?;
             Ok(ExitCode::from(err.exit_code()))
         }
         Err(err) => Err(err),
@@ -53,35 +48,36 @@ fn package(root: &Path, args: &PackageArgs) -> Result<Report> {
     if let Some(name) = &args.zip_root {
         check_zip_root(name)?;
     }
-    let settings = load_render_settings(root, &args.render, None)?;
-    let components = crate::package::components(root, &settings, &args.source_dir)?;
-    let manifest = manifest::render(&components, settings.api_version)?;
-    let entries = layout::entries(&components, manifest)?;
-    let uncompressed: u64 = entries.iter().map(|e| e.size).sum();
-    let mut warnings = limits::preflight(entries.len() as u64, uncompressed)?;
-
+    let settings = config::load(root, &args.render.overrides())?;
+    let input = if args.source_dir.is_empty() {
+        Input::Generated(&settings)
+    } else {
+        Input::SourceDirs(&args.source_dir, settings.api_version)
+    };
     let (output, is_zip) = match (&args.output_dir, &args.output) {
         (Some(dir), _) => (dir.clone(), false),
         (None, Some(file)) => (file.clone(), true),
         (None, None) => (PathBuf::from(DEFAULT_OUTPUT), true),
     };
     let dest = root.join(&output);
-    let (bytes, compressed) = if is_zip {
-        let size = zip::write(&dest, &output, &entries, args.zip_root.as_deref())?;
-        warnings.extend(limits::compressed_warning(size));
-        (uncompressed, Some(size))
+    let target = if is_zip {
+        Output::Zip {
+            dest: &dest,
+            shown: &output,
+            root: args.zip_root.as_deref(),
+        }
     } else {
-        (folder::write(&dest, &output, &entries)?, None)
+        Output::Folder {
+            dest: &dest,
+            shown: &output,
+        }
     };
+    let packed = crate::package::pack(root, input, target)?;
     Ok(Report {
         output,
         is_zip,
         api_version: settings.api_version.to_string(),
-        components: manifest::counts(&components),
-        files: entries.len(),
-        bytes,
-        compressed,
-        warnings,
+        packed,
     })
 }
 
@@ -97,29 +93,31 @@ fn check_zip_root(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Input(format!(
-            "--zip-root `{name}` must be one folder name of letters, digits, `_`, `-` and `.`; pass a name such as unpackaged"
-        )))
+        Err(Error::input(
+            Bad::Usage,
+            format!(
+                "--zip-root `{name}` must be one folder name of letters, digits, `_`, `-` and `.`; pass a name such as unpackaged"
+            ),
+        ))
     }
 }
 
 fn print_summary(report: &Report) -> Result<()> {
-    for warning in &report.warnings {
-        eprintln!("portal-disable: warning: {warning}");
+    let packed = &report.packed;
+    for warning in &packed.warnings {
+        output::warning(warning);
     }
-    let mut out = std::io::stdout().lock();
-    let total: usize = report.components.values().sum();
-    let size = match report.compressed {
+    let total: usize = packed.components.values().sum();
+    let size = match packed.compressed {
         Some(zip) => format!(
             "{} bytes, {} compressed",
-            thousands(report.bytes),
+            thousands(packed.bytes),
             thousands(zip)
         ),
-        None => format!("{} bytes", thousands(report.bytes)),
+        None => format!("{} bytes", thousands(packed.bytes)),
     };
-    writeln!(
-        out,
-        "wrote {} ({}, API {}): {total} component{}, {} files, {size}",
+    let mut out = format!(
+        "wrote {} ({}, API {}): {total} component{}, {} files, {size}\n",
         report.output.display(),
         if report.is_zip {
             "zip"
@@ -128,23 +126,23 @@ fn print_summary(report: &Report) -> Result<()> {
         },
         report.api_version,
         if total == 1 { "" } else { "s" },
-        report.files,
-    )
-    .map_err(stdout_error)?;
-    let width = report
+        packed.files,
+    );
+    let width = packed
         .components
         .keys()
         .map(|k| k.name().len())
         .max()
         .unwrap_or(0);
-    for (kind, count) in &report.components {
-        writeln!(out, "  {:<width$}  {count}", kind.name()).map_err(stdout_error)?;
+    for (kind, count) in &packed.components {
+        out.push_str(&format!("  {:<width$}  {count}\n", kind.name()));
     }
-    Ok(())
+    output::stdout(&out)
 }
 
 fn report_json(report: &Report) -> serde_json::Value {
-    let components: serde_json::Map<String, serde_json::Value> = report
+    let packed = &report.packed;
+    let components: serde_json::Map<String, serde_json::Value> = packed
         .components
         .iter()
         .map(|(k, v)| (k.name().to_string(), json!(v)))
@@ -156,29 +154,12 @@ fn report_json(report: &Report) -> serde_json::Value {
             "format": if report.is_zip { "zip" } else { "folder" },
             "apiVersion": report.api_version,
             "components": components,
-            "files": report.files,
-            "bytes": report.bytes,
-            "compressedBytes": report.compressed,
+            "files": packed.files,
+            "bytes": packed.bytes,
+            "compressedBytes": packed.compressed,
         },
-        "warnings": report.warnings,
+        "warnings": packed.warnings,
     })
-}
-
-fn error_json(err: &Error) -> serde_json::Value {
-    json!({
-        "status": err.exit_code(),
-        "error": { "name": err.name(), "message": err.to_string() },
-    })
-}
-
-/// One JSON document on stdout, and nothing else there.
-pub fn print_json(value: &serde_json::Value) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{value}").map_err(stdout_error)
-}
-
-fn stdout_error(e: std::io::Error) -> Error {
-    Error::io("write to", "standard output", e)
 }
 
 #[cfg(test)]

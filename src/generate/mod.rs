@@ -3,6 +3,5 @@
 //! ([`drift`]).
 
 pub mod drift;
-pub mod marker;
 pub mod plan;
 pub mod write;

@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::marker::{self, Provenance};
 use crate::apex::RenderedFile;
-use crate::error::{Error, Result};
+use crate::apex::marker::{self, Provenance};
+use crate::error::{Bad, Error, Result};
+use crate::source::types::{Form, TYPES};
 
 /// What writing one file would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Ve
         .map(|file| {
             let display_path = output_dir.join(&file.path);
             let disk_path = root.join(&display_path);
-            let content = marker::add(file.kind, &file.body);
+            let content = file.contents().to_string();
             let existing = match std::fs::read_to_string(&disk_path) {
                 Ok(text) => Some(text),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -50,7 +51,7 @@ pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Ve
                         .skip(1)
                         .find(|a| !a.as_os_str().is_empty() && root.join(a).is_file())
                         .unwrap_or(&display_path);
-                    return Err(Error::Input(format!(
+                    return Err(Error::input(Bad::InvalidPath, format!(
                         "`{}` is a file where a folder must be; move it or choose another --output-dir",
                         blocker.display()
                     )));
@@ -98,24 +99,56 @@ pub fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
     if conflicts.is_empty() {
         return Ok(());
     }
-    Err(Error::Input(format!(
-        "refusing to overwrite {}; move {} away, or pass --force to replace {}",
-        conflicts.join(", "),
-        if conflicts.len() == 1 { "it" } else { "them" },
-        if conflicts.len() == 1 { "it" } else { "them" },
-    )))
+    Err(Error::input(
+        Bad::InvalidPath,
+        format!(
+            "refusing to overwrite {}; move {} away, or pass --force to replace {}",
+            conflicts.join(", "),
+            if conflicts.len() == 1 { "it" } else { "them" },
+            if conflicts.len() == 1 { "it" } else { "them" },
+        ),
+    ))
 }
 
-/// Folders (below the output folder) where generated files live.
-const GENERATED_FOLDERS: [&str; 3] = ["classes", "triggers", "objects/Contact/fields"];
+/// Folders (below the output folder) where generated files of each metadata type live, from
+/// the type table: `classes`, `triggers`, `objects/<Object>/fields`, ...
+fn generated_folders(root: &Path, output_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut folders = Vec::new();
+    for spec in TYPES {
+        match spec.form {
+            Form::Pair { folder, .. } | Form::Single { folder, .. } => {
+                folders.push(output_dir.join(folder));
+            }
+            Form::Child {
+                folder,
+                parent_folder,
+                ..
+            } => {
+                let parents = output_dir.join(parent_folder);
+                let entries = match std::fs::read_dir(root.join(&parents)) {
+                    Ok(entries) => entries,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(Error::io("read", root.join(&parents), e)),
+                };
+                let mut objects = Vec::new();
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::io("read", root.join(&parents), e))?;
+                    objects.push(parents.join(entry.file_name()).join(folder));
+                }
+                objects.sort();
+                folders.extend(objects);
+            }
+        }
+    }
+    Ok(folders)
+}
 
 /// Files portal-disable generated earlier that the current settings no longer produce (an
 /// entry point switched off, a class renamed), as display paths, sorted. Only files carrying
 /// our marker count: everything else in those folders is the project's own.
 pub fn stale(root: &Path, output_dir: &Path, planned: &[PlannedFile]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    for folder in GENERATED_FOLDERS {
-        let display_dir = output_dir.join(folder);
+    for display_dir in generated_folders(root, output_dir)? {
         let entries = match std::fs::read_dir(root.join(&display_dir)) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,

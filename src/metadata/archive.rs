@@ -8,27 +8,29 @@
 //! request, base64-encoded on the way, so a big zip is never held twice in memory.
 
 use std::fs::File;
-use std::io::{self, Cursor, Read, Seek};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::xml;
-use crate::error::{Error, Result};
+use crate::api_version::ApiVersion;
+use crate::error::{Bad, Error, Result};
+use crate::fs::read::{self, ReadError};
+use crate::limits;
 
-/// The most files one deploy may hold.
-pub const MAX_FILES: usize = 10_000;
-/// The most bytes one SOAP deploy zip may have.
-pub const MAX_BYTES: u64 = 39_000_000;
+/// The most bytes of a zip's `package.xml` read: a manifest listing 10,000 members is well
+/// under a megabyte, and a crafted zip can make one inflate to gigabytes.
+const MAX_MANIFEST: u64 = 16 * 1024 * 1024;
 
-/// A deploy zip: a file on disk (`--zip`) or built in memory (`--metadata-dir`). The bytes
-/// are shared, so reading them for the checks and for the upload copies nothing.
+/// A deploy zip on disk: given with `--zip`, or built by the packer for this deploy. The file
+/// is opened when checked and again when uploaded, streamed both times.
 #[derive(Debug, Clone)]
-pub enum ZipSource {
-    File(PathBuf),
-    Memory(Arc<[u8]>),
+pub struct ZipSource {
+    path: PathBuf,
+    /// The path as the user knows it, for messages.
+    shown: String,
 }
 
 /// What we learned from a zip before sending it.
@@ -40,63 +42,78 @@ pub struct ZipSummary {
     /// `package.xml` is at the root (not in a top-level folder).
     pub single_package: bool,
     /// `<version>` of the (first) package.xml.
-    pub api_version: Option<String>,
+    pub api_version: Option<ApiVersion>,
 }
 
 impl ZipSource {
-    fn describe(&self) -> String {
-        match self {
-            ZipSource::File(path) => format!("`{}`", path.display()),
-            ZipSource::Memory(_) => "the metadata folder's zip".to_string(),
+    /// The zip at `path`, named `shown` in messages.
+    pub fn new(path: impl Into<PathBuf>, shown: impl Into<String>) -> Self {
+        ZipSource {
+            path: path.into(),
+            shown: shown.into(),
         }
+    }
+
+    /// Where the zip is.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Byte length.
     pub fn len(&self) -> Result<u64> {
-        match self {
-            ZipSource::File(path) => std::fs::metadata(path)
-                .map(|m| m.len())
-                .map_err(|e| Error::io("read", path, e)),
-            ZipSource::Memory(bytes) => Ok(bytes.len() as u64),
-        }
+        std::fs::metadata(&self.path)
+            .map(|m| m.len())
+            .map_err(|e| Error::io("read", &self.path, e))
     }
 
-    /// True for an empty zip source (never sent).
+    /// True for an empty file (never sent).
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
     }
 
-    /// A reader over the zip's bytes.
-    pub fn open(&self) -> Result<Box<dyn ReadSeek>> {
-        match self {
-            ZipSource::File(path) => Ok(Box::new(
-                File::open(path).map_err(|e| Error::io("read", path, e))?,
-            )),
-            ZipSource::Memory(bytes) => Ok(Box::new(Cursor::new(Arc::clone(bytes)))),
-        }
+    /// The zip's bytes, from a regular file only (never a FIFO or a device).
+    pub fn open(&self) -> Result<File> {
+        read::open_regular(&self.path).map_err(|e| e.into_error(Path::new(&self.shown)))
     }
 
     /// Opens the zip, checks it against the limits and finds its package.xml.
     pub fn inspect(&self) -> Result<ZipSummary> {
-        let bytes = self.len()?;
-        let name = self.describe();
-        if bytes > MAX_BYTES {
-            return Err(Error::Input(format!(
-                "{name} is {bytes} bytes; a Metadata API deploy takes at most {MAX_BYTES} bytes: split it into several deploys"
-            )));
+        let name = format!("`{}`", self.shown);
+        let file = self.open()?;
+        let bytes = file
+            .metadata()
+            .map(|m| m.len())
+            .map_err(|e| Error::io("read", &self.path, e))?;
+        if bytes > limits::MAX_COMPRESSED {
+            return Err(Error::input(
+                Bad::LimitExceeded,
+                format!(
+                    "{name} is {bytes} bytes; a Metadata API deploy takes at most {} bytes: split it into several deploys",
+                    limits::MAX_COMPRESSED
+                ),
+            ));
         }
-        let mut archive = zip::ZipArchive::new(self.open()?).map_err(|e| {
-            Error::Input(format!("{name} is not a readable zip ({e}); pass a deploy zip made by `portal-disable package` or `sf project convert source`"))
+        let mut archive = zip::ZipArchive::new(file).map_err(|e| {
+            Error::input(
+                Bad::InvalidPackage,
+                format!(
+                    "{name} is not a readable zip ({e}); pass a deploy zip made by `portal-disable package` or `sf project convert source`"
+                ),
+            )
         })?;
         let names: Vec<String> = archive
             .file_names()
             .filter_map(|n| n.ok().map(|n| n.into_owned()))
             .collect();
         let files = names.iter().filter(|n| !n.ends_with('/')).count();
-        if files > MAX_FILES {
-            return Err(Error::Input(format!(
-                "{name} holds {files} files; a deploy takes at most {MAX_FILES}: split it into several deploys"
-            )));
+        if files as u64 > limits::MAX_FILES {
+            return Err(Error::input(
+                Bad::LimitExceeded,
+                format!(
+                    "{name} holds {files} files; a deploy takes at most {}: split it into several deploys",
+                    limits::MAX_FILES
+                ),
+            ));
         }
         let root = names.iter().any(|n| n == "package.xml");
         let nested = names
@@ -108,31 +125,55 @@ impl ZipSource {
             (true, _) => "package.xml".to_string(),
             (false, Some(path)) => path,
             (false, None) => {
-                return Err(Error::Input(format!(
-                    "{name} has no package.xml at its root or in a top-level folder; the org would fail the deploy with \"No package.xml found\""
-                )));
+                return Err(Error::input(
+                    Bad::InvalidPackage,
+                    format!(
+                        "{name} has no package.xml at its root or in a top-level folder; the org would fail the deploy with \"No package.xml found\""
+                    ),
+                ));
             }
         };
-        let mut text = String::new();
-        archive
-            .by_name(&manifest)
-            .map_err(|e| Error::Input(format!("{name}: cannot open `{manifest}`: {e}")))?
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Input(format!("{name}: cannot read `{manifest}`: {e}")))?;
-        let package = xml::parse(&text)
-            .map_err(|e| Error::Input(format!("{name}: `{manifest}` is not XML: {e}")))?;
+        let entry = archive.by_name(&manifest).map_err(|e| {
+            Error::input(
+                Bad::InvalidPackage,
+                format!("{name}: cannot open `{manifest}`: {e}"),
+            )
+        })?;
+        let text = read::bounded(entry, MAX_MANIFEST)
+            .map_err(|e| match e {
+                ReadError::TooLarge(limit) => format!("it inflates to more than {limit} bytes"),
+                other => format!("{other:?}"),
+            })
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_string()))
+            .map_err(|problem| {
+                Error::input(
+                    Bad::InvalidPackage,
+                    format!("{name}: cannot read `{manifest}`: {problem}"),
+                )
+            })?;
         Ok(ZipSummary {
             files,
             bytes,
             single_package: root,
-            api_version: package.text_of("version").map(|v| v.trim().to_string()),
+            api_version: manifest_version(&text, &format!("{name}: `{manifest}`"))?,
         })
     }
 }
 
-/// `Read + Seek` as one object-safe trait, for [`zip::ZipArchive`].
-pub trait ReadSeek: Read + Seek + Send {}
-impl<T: Read + Seek + Send> ReadSeek for T {}
+/// The `<version>` of a package.xml's text, typed; `origin` names it in messages.
+pub fn manifest_version(text: &str, origin: &str) -> Result<Option<ApiVersion>> {
+    let package = xml::parse(text)
+        .map_err(|e| Error::input(Bad::InvalidPackage, format!("{origin} is not XML: {e}")))?;
+    match package.text_of("version").map(str::trim) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|e| {
+            Error::input(
+                Bad::InvalidPackage,
+                format!("{origin}: <version>{v}</version> {e}"),
+            )
+        }),
+    }
+}
 
 /// The base64 length of `n` bytes (padded).
 pub fn base64_len(n: u64) -> u64 {

@@ -9,30 +9,7 @@
 use quick_xml::escape::escape;
 
 use crate::secret::Secret;
-
-/// `TestLevel` of the WSDL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
-pub enum TestLevel {
-    #[value(name = "NoTestRun")]
-    NoTestRun,
-    #[value(name = "RunSpecifiedTests")]
-    RunSpecifiedTests,
-    #[value(name = "RunLocalTests")]
-    RunLocalTests,
-    #[value(name = "RunAllTestsInOrg")]
-    RunAllTestsInOrg,
-}
-
-impl TestLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TestLevel::NoTestRun => "NoTestRun",
-            TestLevel::RunSpecifiedTests => "RunSpecifiedTests",
-            TestLevel::RunLocalTests => "RunLocalTests",
-            TestLevel::RunAllTestsInOrg => "RunAllTestsInOrg",
-        }
-    }
-}
+pub use crate::test_level::TestLevel;
 
 /// `DeployOptions`, the fields we set. The ones the docs call "reserved" or unsafe for
 /// production (`allowMissingFiles`, `autoUpdatePackage`, `performRetrieve`, `purgeOnDelete`)

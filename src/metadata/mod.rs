@@ -1,6 +1,6 @@
 //! The Metadata API deploy client: SOAP envelopes, responses, faults, the zip, polling.
 //!
-//! Flow: `archive` / `zip_dir` give a checked zip; `envelope` writes requests and `client`
+//! Flow: `archive` checks a zip; `envelope` writes requests and `client`
 //! sends them; `xml` + `parse` turn answers into the typed `model`, or a `fault`; `schedule`
 //! says when to poll and `watch` follows a job to its end.
 
@@ -10,7 +10,5 @@ pub mod envelope;
 pub mod fault;
 pub mod model;
 pub mod parse;
-pub mod schedule;
 pub mod watch;
 pub mod xml;
-pub mod zip_dir;

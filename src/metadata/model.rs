@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use crate::exit;
+
 /// `deploy()`'s answer: the job id and its first state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -191,10 +193,10 @@ impl Outcome {
     /// Exit code of the sf CLI for this outcome.
     pub fn exit_code(self) -> u8 {
         match self {
-            Outcome::Succeeded => 0,
-            Outcome::Failed => 1,
-            Outcome::SucceededPartial => 68,
-            Outcome::Running => 69,
+            Outcome::Succeeded => exit::SUCCESS,
+            Outcome::Failed => exit::FAILURE,
+            Outcome::SucceededPartial => exit::PARTIAL,
+            Outcome::Running => exit::STILL_RUNNING,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! and elements we do not know are skipped. A value that is present but unreadable (a count
 //! of `many`) is an error rather than a silent zero.
 
-use super::fault::Fault;
+use super::fault::{self, Fault};
 use super::model::*;
 use super::xml;
 pub use super::xml::Element;
@@ -24,17 +24,21 @@ pub fn envelope(text: &str) -> Result<Response, String> {
     if root.name != "Envelope" {
         return Err(format!("expected a SOAP Envelope, got <{}>", root.name));
     }
+    // Taken out of the tree, not cloned: an answer of many MiB is held once.
     let body = root
-        .child("Body")
+        .children
+        .into_iter()
+        .find(|c| c.name == "Body")
         .ok_or_else(|| "the SOAP envelope has no Body".to_string())?;
     let first = body
         .children
-        .first()
+        .into_iter()
+        .next()
         .ok_or_else(|| "the SOAP Body is empty".to_string())?;
     if first.name == "Fault" {
-        return Ok(Response::Fault(Fault::from_element(first)));
+        return Ok(Response::Fault(fault::from_element(&first)));
     }
-    Ok(Response::Body(first.clone()))
+    Ok(Response::Body(first))
 }
 
 /// `<xResponse><result>...</result></xResponse>` -> the `result` element.

@@ -5,16 +5,17 @@
 //! decides, never the status name: Salesforce adds statuses (Finalizing...) over time.
 //! Transient failures are polled through for as long as the wait lasts, with exponential
 //! backoff and jitter ([`backoff`]) or the server's `Retry-After`, one notice per streak of
-//! failures; an `INVALID_SESSION_ID` gets one re-login when the credential source can do it.
+//! failures; every poll goes through `Org::call`, which logs in again once when the org refuses
+//! the session and the credential source can.
 
 use std::time::{Duration, Instant, SystemTime};
 
-use super::client::{CallError, Client};
+use super::client::CallError;
 use super::model::{DeployResult, RunTestFailure};
-use super::schedule::{Schedule, age, backoff, jitter};
-use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::interrupt;
+use crate::org::Org;
+use crate::schedule::{Schedule, age, backoff, jitter};
 
 /// Fetching a finished job's details polls through failures this long even when the wait has
 /// run out (nominal time): the job is done, only its report is missing.
@@ -34,17 +35,15 @@ pub trait Observer {
     }
 }
 
-/// Failed polls in a row, and whether the one re-login was spent.
+/// Failed polls in a row.
 #[derive(Default)]
 struct Streak {
     failures: u32,
-    relogged: bool,
 }
 
 /// How to follow a job.
 pub struct Watch<'a> {
-    pub client: &'a mut Client,
-    pub credentials: &'a Credentials,
+    pub org: &'a mut Org,
     pub schedule: Schedule,
     /// The moment the deploy started (for the poll interval).
     pub started: Instant,
@@ -62,8 +61,7 @@ impl<'a> Watch<'a> {
     /// A watch on the environment's clock (`PORTAL_DISABLE_TIME_SCALE` in tests) that gives up
     /// after `wait_minutes` (the `--wait` flag).
     pub fn for_minutes(
-        client: &'a mut Client,
-        credentials: &'a Credentials,
+        org: &'a mut Org,
         started: Instant,
         wait_minutes: u64,
         verbose: bool,
@@ -71,8 +69,7 @@ impl<'a> Watch<'a> {
     ) -> Self {
         let schedule = Schedule::from_env();
         Watch {
-            client,
-            credentials,
+            org,
             schedule,
             started,
             wait: schedule.scaled(Duration::from_secs(wait_minutes * 60)),
@@ -110,7 +107,7 @@ impl<'a> Watch<'a> {
                 }
             }
             first = false;
-            match self.client.check_status(id, false) {
+            match self.poll(id, false, observer) {
                 Ok(result) => {
                     if streak.failures > 0 {
                         observer.recovered(streak.failures);
@@ -125,7 +122,7 @@ impl<'a> Watch<'a> {
                     }
                     if self.verbose
                         && result.number_test_errors as usize > failures_seen
-                        && let Ok(detailed) = self.client.check_status(id, true)
+                        && let Ok(detailed) = self.poll(id, true, observer)
                     {
                         let failures = detailed
                             .test_result()
@@ -166,13 +163,11 @@ impl<'a> Watch<'a> {
     /// leaves the job's state unknown: [`Error::WaitExpired`] (exit 69, like a job still
     /// running), never a failure of the deploy.
     fn last(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
-        let result = self.client.check_status(id, false).map_err(|e| {
-            if e.is_transient() {
-                Error::WaitExpired(e.to_string())
-            } else {
-                e.into_error("checkDeployStatus")
-            }
-        })?;
+        let result = match self.poll(id, false, observer) {
+            Ok(result) => result,
+            Err(e) if e.is_transient() => return Err(Error::WaitExpired(e.to_string())),
+            Err(e) => return Err(self.org.error(e, "checkDeployStatus")),
+        };
         if result.done {
             return self.details(id, result, observer);
         }
@@ -192,7 +187,7 @@ impl<'a> Watch<'a> {
         let mut streak = Streak::default();
         let deadline = Instant::now() + self.schedule.scaled(DETAILS_GRACE);
         loop {
-            let problem = match self.client.check_status(id, true) {
+            let problem = match self.poll(id, true, &mut NoObserver) {
                 Ok(result) => return Ok(result),
                 Err(e) if Instant::now() >= deadline => e.to_string(),
                 Err(e) => {
@@ -216,6 +211,18 @@ impl<'a> Watch<'a> {
         }
     }
 
+    /// One status check through the org's call rules (one re-login on a refused session).
+    fn poll(
+        &mut self,
+        id: &str,
+        details: bool,
+        observer: &mut dyn Observer,
+    ) -> std::result::Result<DeployResult, CallError> {
+        self.org.call(&mut |notice| observer.retrying(notice), |c| {
+            c.check_status(id, details)
+        })
+    }
+
     /// Decides what a failed poll means: retry after the returned pause (Ok) or stop (Err).
     /// The pause never reaches past `deadline`.
     fn handle(
@@ -225,25 +232,8 @@ impl<'a> Watch<'a> {
         deadline: Instant,
         observer: &mut dyn Observer,
     ) -> Result<Duration> {
-        if let CallError::Fault(fault) = &error
-            && fault.is_invalid_session()
-        {
-            if !streak.relogged
-                && let Some(session) = self.credentials.relogin()
-            {
-                streak.relogged = true;
-                self.client.set_session(session?)?;
-                observer.retrying("the session expired; logged in again");
-                return Ok(Duration::ZERO);
-            }
-            return Err(Error::Fault {
-                operation: "checkDeployStatus",
-                code: fault.code.clone(),
-                message: format!("{} ({})", fault.message, self.credentials.expired_hint()),
-            });
-        }
         if !error.is_transient() {
-            return Err(error.into_error("checkDeployStatus"));
+            return Err(self.org.error(error, "checkDeployStatus"));
         }
         streak.failures += 1;
         if streak.failures == 1 {

@@ -6,6 +6,12 @@
 //! namespaces are dropped (only local names are kept), comments and processing instructions
 //! are skipped, entity and character references are resolved, and `xsi:nil="true"` is kept
 //! as a flag so a nil element reads as absent.
+//!
+//! Bounded, because the answer comes from the network: at most [`MAX_DEPTH`] levels (a
+//! DeployResult is about ten deep; a hostile answer 50,000 deep would otherwise overflow the
+//! stack when the tree is dropped) and [`MAX_ELEMENTS`] elements (64 MiB of empty elements
+//! would otherwise take gigabytes). Over either bound, the document is unreadable, like any
+//! malformed answer.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -43,17 +49,42 @@ impl Element {
     }
 }
 
+/// The deepest nesting read.
+pub const MAX_DEPTH: usize = 100;
+/// The most elements read in one document: a DeployResult of 10,000 components with their
+/// tests and coverage stays well under it.
+pub const MAX_ELEMENTS: usize = 1_000_000;
+
 /// Parses a whole document and returns its root element.
 pub fn parse(xml: &str) -> Result<Element, String> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<Element> = Vec::new();
+    let mut elements = 0usize;
+    let mut count = |depth: usize| {
+        elements += 1;
+        if depth >= MAX_DEPTH {
+            Err(format!(
+                "the document nests deeper than {MAX_DEPTH} elements"
+            ))
+        } else if elements > MAX_ELEMENTS {
+            Err(format!(
+                "the document has more than {MAX_ELEMENTS} elements"
+            ))
+        } else {
+            Ok(())
+        }
+    };
     loop {
         let event = reader
             .read_event()
             .map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
         match event {
-            Event::Start(start) => stack.push(open(&start)?),
+            Event::Start(start) => {
+                count(stack.len())?;
+                stack.push(open(&start)?);
+            }
             Event::Empty(start) => {
+                count(stack.len())?;
                 let element = open(&start)?;
                 if let Some(root) = close(&mut stack, element) {
                     return Ok(root);
@@ -157,6 +188,25 @@ mod tests {
         assert_eq!(root.text_of("n"), None);
         assert_eq!(root.text_of("e"), Some(""));
         assert_eq!(root.text_of("missing"), None);
+    }
+
+    #[test]
+    fn depth_and_size_are_bounded() {
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 1),
+            "</a>".repeat(MAX_DEPTH + 1)
+        );
+        let err = parse(&deep).err().unwrap_or_default();
+        assert!(err.contains("nests deeper than"), "{err}");
+        let just = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(parse(&just).is_ok());
+        let flood = format!("<r>{}</r>", "<a/>".repeat(MAX_ELEMENTS));
+        let err = parse(&flood).err().unwrap_or_default();
+        assert!(err.contains("more than"), "{err}");
+        // 50,000 deep, as a hostile deploy() answer: an error, not a stack overflow.
+        let hostile = "<a>".repeat(50_000);
+        assert!(parse(&hostile).is_err());
     }
 
     #[test]

@@ -7,13 +7,13 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::layout::Entry;
-use super::output::Staged;
 use crate::error::{Error, Result};
+use crate::fs::atomic::AtomicDir;
 
 /// Writes `entries` into the new folder `dest` (shown to the user as `shown`). Returns the
 /// bytes written.
 pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>]) -> Result<u64> {
-    let staged = Staged::dir(dest, shown)?;
+    let staged = AtomicDir::create(dest, shown, "--output-dir")?;
     let mut total = 0;
     for entry in entries {
         let path = staged.path().join(&entry.name);

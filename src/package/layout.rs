@@ -10,8 +10,10 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::object::{self, Field};
-use crate::error::{Error, Result};
-use crate::source::{Component, ComponentType, Content, SourceFile};
+use crate::error::{Bad, Error, Result};
+use crate::fs::read;
+use crate::source::types::{Form, META_SUFFIX};
+use crate::source::{Component, Content, SourceFile};
 
 /// The manifest's entry name.
 pub const MANIFEST: &str = "package.xml";
@@ -82,41 +84,49 @@ impl Entry<'_> {
 /// output exists.
 pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'_>>> {
     let mut entries = Vec::with_capacity(components.len() * 2 + 1);
-    let mut objects: BTreeMap<&str, Vec<Field<'_>>> = BTreeMap::new();
+    // (parent folder, parent, parent suffix) -> its children, for the composed files.
+    let mut parents: BTreeMap<(&str, &str, &str), Vec<Field<'_>>> = BTreeMap::new();
     for c in components {
-        match c.kind {
-            ComponentType::ApexClass | ComponentType::ApexTrigger => {
-                let (folder, suffix) = match c.kind {
-                    ComponentType::ApexTrigger => ("triggers", "trigger"),
-                    _ => ("classes", "cls"),
-                };
+        match c.kind.spec().form {
+            Form::Pair { folder, suffix } => {
                 let [source, meta] = c.files.as_slice() else {
                     continue;
                 };
                 entries.push(file_entry(
-                    format!("{folder}/{}.{suffix}", c.full_name),
+                    format!("{folder}/{}{suffix}", c.full_name),
                     source,
                 ));
                 entries.push(file_entry(
-                    format!("{folder}/{}.{suffix}-meta.xml", c.full_name),
+                    format!("{folder}/{}{suffix}{META_SUFFIX}", c.full_name),
                     meta,
                 ));
             }
-            ComponentType::CustomField => {
-                if let (Some(object), Some(name), Some(file)) =
-                    (c.object(), c.field(), c.files.first())
+            Form::Single { folder, suffix } => {
+                if let Some(file) = c.files.first() {
+                    entries.push(file_entry(
+                        format!("{folder}/{}{suffix}", c.full_name),
+                        file,
+                    ));
+                }
+            }
+            Form::Child {
+                parent_folder,
+                parent_suffix,
+                ..
+            } => {
+                if let (Some((parent, name)), Some(file)) = (c.parent_and_child(), c.files.first())
                 {
-                    objects
-                        .entry(object)
+                    parents
+                        .entry((parent_folder, parent, parent_suffix))
                         .or_default()
                         .push(Field { name, file });
                 }
             }
         }
     }
-    for (object, mut fields) in objects {
+    for ((folder, parent, suffix), mut fields) in parents {
         fields.sort_by(|a, b| a.name.cmp(b.name));
-        let name = format!("objects/{object}.object");
+        let name = format!("{folder}/{parent}{suffix}");
         let mut size = Counter {
             inner: &mut std::io::sink(),
             count: 0,
@@ -140,6 +150,17 @@ pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'
     Ok(entries)
 }
 
+/// The entries of a folder already in metadata format (`--metadata-dir`): its files as they
+/// are, `package.xml` first, then by name.
+pub fn folder_entries(files: &[(String, SourceFile)]) -> Vec<Entry<'_>> {
+    let mut entries: Vec<Entry<'_>> = files
+        .iter()
+        .map(|(rel, file)| file_entry(rel.clone(), file))
+        .collect();
+    entries.sort_by(|a, b| (a.name != MANIFEST, &a.name).cmp(&(b.name != MANIFEST, &b.name)));
+    entries
+}
+
 fn file_entry(name: String, file: &SourceFile) -> Entry<'_> {
     Entry {
         name,
@@ -156,8 +177,13 @@ fn copy_file(file: &SourceFile, out: &mut dyn Write, dest: &Path) -> Result<()> 
             .write_all(text.as_bytes())
             .map_err(|e| Error::io("write", dest, e)),
         Content::Disk(path) => {
-            let mut input = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            // Never more than the size the limits were checked against: a file that grew
+            // since it was listed is reported, not packaged past the limits.
+            let input =
+                read::open_regular(path).map_err(|e| e.into_error(Path::new(&file.display)))?;
+            let mut input = input.take(file.size + 1);
             let mut buf = [0u8; 64 * 1024];
+            let mut total = 0u64;
             loop {
                 let n = match input.read(&mut buf) {
                     Ok(0) => return Ok(()),
@@ -165,6 +191,16 @@ fn copy_file(file: &SourceFile, out: &mut dyn Write, dest: &Path) -> Result<()> 
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(Error::io("read", path, e)),
                 };
+                total += n as u64;
+                if total > file.size {
+                    return Err(Error::input(
+                        Bad::InvalidPath,
+                        format!(
+                            "`{}` grew while it was packaged; nothing was written; run again",
+                            file.display
+                        ),
+                    ));
+                }
                 out.write_all(&buf[..n])
                     .map_err(|e| Error::io("write", dest, e))?;
             }

@@ -16,8 +16,9 @@ use quick_xml::Reader;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use crate::error::{Error, Result};
-use crate::generate::marker;
+use crate::apex::marker;
+use crate::error::{Bad, Error, Result};
+use crate::fs::read;
 use crate::source::{Content, SourceFile};
 
 /// The Metadata API namespace every metadata file declares.
@@ -60,14 +61,14 @@ pub fn write_object(fields: &[Field<'_>], out: impl Write, dest: &Path) -> Resul
 fn read_text(file: &SourceFile) -> Result<String> {
     match &file.content {
         Content::Memory(text) => Ok(text.clone()),
-        Content::Disk(path) => std::fs::read(path)
-            .map_err(|e| Error::io("read", path, e))
+        Content::Disk(path) => read::bytes(path, read::SMALL_FILE)
+            .map_err(|e| e.into_error(Path::new(&file.display)))
             .and_then(|bytes| {
                 String::from_utf8(bytes).map_err(|_| {
-                    Error::Input(format!(
-                        "`{}` is not UTF-8 text; save it as UTF-8",
-                        file.display
-                    ))
+                    Error::input(
+                        Bad::UnsupportedSource,
+                        format!("`{}` is not UTF-8 text; save it as UTF-8", file.display),
+                    )
                 })
             }),
     }
@@ -85,10 +86,13 @@ enum Last {
 fn copy_children<W: Write>(text: &str, field: &Field<'_>, writer: &mut Writer<W>) -> Result<()> {
     let display = &field.file.display;
     let bad_xml = |reader: &Reader<&[u8]>, e: quick_xml::Error| {
-        Error::Input(format!(
-            "`{display}`: not well-formed XML at byte {}: {e}; fix the file",
-            reader.error_position()
-        ))
+        Error::input(
+            Bad::UnsupportedSource,
+            format!(
+                "`{display}`: not well-formed XML at byte {}: {e}; fix the file",
+                reader.error_position()
+            ),
+        )
     };
     let io = |e: std::io::Error| Error::io("write", display, e);
     let mut reader = Reader::from_reader(text.as_bytes());
@@ -109,10 +113,13 @@ fn copy_children<W: Write>(text: &str, field: &Field<'_>, writer: &mut Writer<W>
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) if !seen_root => {
                     if e.local_name().as_ref() != "CustomField" {
-                        return Err(Error::Input(format!(
-                            "`{display}`: the root element is <{}>, a field file needs <CustomField xmlns=\"{METADATA_NS}\">; fix the file",
-                            e.name().as_ref()
-                        )));
+                        return Err(Error::input(
+                            Bad::UnsupportedSource,
+                            format!(
+                                "`{display}`: the root element is <{}>, a field file needs <CustomField xmlns=\"{METADATA_NS}\">; fix the file",
+                                e.name().as_ref()
+                            ),
+                        ));
                     }
                     seen_root = true;
                     if matches!(event, Event::Start(_)) {
@@ -129,9 +136,12 @@ fn copy_children<W: Write>(text: &str, field: &Field<'_>, writer: &mut Writer<W>
                 | Event::DocType(_)
                 | Event::Text(_) => {}
                 _ => {
-                    return Err(Error::Input(format!(
-                        "`{display}`: content outside the <CustomField> root; fix the file"
-                    )));
+                    return Err(Error::input(
+                        Bad::UnsupportedSource,
+                        format!(
+                            "`{display}`: content outside the <CustomField> root; fix the file"
+                        ),
+                    ));
                 }
             }
             continue;
@@ -225,16 +235,18 @@ fn copy_children<W: Write>(text: &str, field: &Field<'_>, writer: &mut Writer<W>
             }
             Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
             Event::Eof => {
-                return Err(Error::Input(format!(
-                    "`{display}`: the file ends inside <CustomField>; fix the file"
-                )));
+                return Err(Error::input(
+                    Bad::UnsupportedSource,
+                    format!("`{display}`: the file ends inside <CustomField>; fix the file"),
+                ));
             }
         }
     }
     if !seen_root {
-        return Err(Error::Input(format!(
-            "`{display}`: no <CustomField> element; fix the file"
-        )));
+        return Err(Error::input(
+            Bad::UnsupportedSource,
+            format!("`{display}`: no <CustomField> element; fix the file"),
+        ));
     }
     Ok(())
 }
@@ -250,12 +262,15 @@ fn write_full_name<W: Write>(writer: &mut Writer<W>, name: &str) -> std::io::Res
 /// org would otherwise get a field other than the one package.xml lists.
 fn check_full_name(full_name: &str, field: &Field<'_>) -> Result<()> {
     if full_name.trim() != field.name {
-        return Err(Error::Input(format!(
-            "`{}`: <fullName>{}</fullName> does not match the file name `{}`; make them the same",
-            field.file.display,
-            full_name.trim(),
-            field.name
-        )));
+        return Err(Error::input(
+            Bad::UnsupportedSource,
+            format!(
+                "`{}`: <fullName>{}</fullName> does not match the file name `{}`; make them the same",
+                field.file.display,
+                full_name.trim(),
+                field.name
+            ),
+        ));
     }
     Ok(())
 }

@@ -28,9 +28,9 @@ use format::Record;
 use pipeline::Prepared;
 
 use super::layout::Entry;
-use super::limits;
-use super::output::Staged;
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
+use crate::fs::atomic::AtomicFile;
+use crate::limits;
 
 /// Writes `entries` as a zip at `dest` (shown to the user as `shown`), under `root/` when
 /// given (singlePackage=false). Returns the zip's size in bytes.
@@ -47,10 +47,21 @@ fn write_with(
     root: Option<&str>,
     workers: usize,
 ) -> Result<u64> {
-    let staged = Staged::file(dest, shown)?;
+    let mut staged = AtomicFile::create(dest, shown)?;
+    let size = write_to(staged.file(), shown, entries, root, workers)?;
+    staged.commit()?;
+    Ok(size)
+}
+
+/// Writes the zip into `file` (the temporary of the atomic write).
+fn write_to(
+    file: &mut File,
+    shown: &Path,
+    entries: &[Entry<'_>],
+    root: Option<&str>,
+    workers: usize,
+) -> Result<u64> {
     // Errors name the zip the user asked for, not the temporary file.
-    let io = |e: std::io::Error| Error::io("write", shown, e);
-    let file = File::create(staged.path()).map_err(io)?;
     let mut zip = Writer {
         out: BufWriter::with_capacity(256 * 1024, file),
         written: 0,
@@ -91,13 +102,9 @@ fn write_with(
             last,
         ));
     }
-    let file = zip
-        .out
+    zip.out
         .into_inner()
         .map_err(|e| Error::io("write", shown, e.into_error()))?;
-    file.sync_all().map_err(io)?;
-    drop(file);
-    staged.commit()?;
     Ok(size)
 }
 
@@ -115,8 +122,8 @@ impl From<Error> for Added {
 }
 
 /// The zip being written: its bytes so far and the records for its central directory.
-struct Writer {
-    out: BufWriter<File>,
+struct Writer<'f> {
+    out: BufWriter<&'f mut File>,
     /// Bytes written: where the next entry starts.
     written: u64,
     records: Vec<Record>,
@@ -126,7 +133,7 @@ struct Writer {
     streamer: Option<Deflater>,
 }
 
-impl Writer {
+impl Writer<'_> {
     /// Appends an entry compressed in memory.
     fn add(
         &mut self,
@@ -216,20 +223,23 @@ fn record(name: &str, crc: u32, compressed: u64, uncompressed: u64, offset: u64)
 /// A size or count past what a zip without ZIP64 holds; the deploy limits refuse such a
 /// deploy long before, so only a caller skipping them meets this.
 fn too_big(name: &str) -> Error {
-    Error::Input(format!(
-        "the zip is too big at `{name}` for a Metadata API deploy; split the components into several deploys"
-    ))
+    Error::input(
+        Bad::LimitExceeded,
+        format!(
+            "the zip is too big at `{name}` for a Metadata API deploy; split the components into several deploys"
+        ),
+    )
 }
 
 /// The zip's output, refusing to grow past the compressed-size limit while a large entry
 /// streams in. `over` holds the size at which it stopped.
-struct Watched<'z> {
-    out: &'z mut BufWriter<File>,
+struct Watched<'z, 'f> {
+    out: &'z mut BufWriter<&'f mut File>,
     written: u64,
     over: Option<u64>,
 }
 
-impl Write for Watched<'_> {
+impl Write for Watched<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.out.write(buf)?;
         self.written += n as u64;

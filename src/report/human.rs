@@ -154,8 +154,8 @@ pub fn render(result: &DeployResult, elapsed: Option<Duration>, verbose: bool) -
         Outcome::Running => {
             let _ = writeln!(
                 out,
-                "The job is still running on the org. Follow it with: portal-disable report {} --wait 33",
-                result.id
+                "The job is still running on the org. Follow it with: {}",
+                crate::wait::resume_command(&result.id)
             );
         }
         Outcome::Succeeded if result.check_only => {

@@ -1,5 +1,5 @@
 //! The `--json` document: exactly one on stdout, `{"status": <exit code>, "result": ...}` or
-//! `{"status": <exit code>, "error": {"name", "message", "jobId"?}}`, as the sf CLI shapes it.
+//! `{"status": <exit code>, "error": {...}}` (built by `output.rs`), as the sf CLI shapes it.
 //!
 //! The result is the typed `DeployResult` (lists always arrays, numbers and booleans typed)
 //! plus the job id and, for a deploy this process followed, the elapsed seconds.
@@ -46,31 +46,6 @@ pub fn accepted(id: &str, state: &str, validation_id: Option<&str>) -> String {
     document(&Document { status: 0, result })
 }
 
-/// An error.
-pub fn error(status: u8, name: &str, message: &str, job_id: Option<&str>) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Error<'a> {
-        name: &'a str,
-        message: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        job_id: Option<&'a str>,
-    }
-    #[derive(Serialize)]
-    struct ErrorDocument<'a> {
-        status: u8,
-        error: Error<'a>,
-    }
-    document(&ErrorDocument {
-        status,
-        error: Error {
-            name,
-            message,
-            job_id,
-        },
-    })
-}
-
 /// `status` first, then the payload, in the order the types declare their fields.
 #[derive(Serialize)]
 struct Document<T: Serialize> {
@@ -79,6 +54,5 @@ struct Document<T: Serialize> {
 }
 
 fn document(value: &impl Serialize) -> String {
-    // Our types always serialize; an empty object keeps stdout valid JSON all the same.
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string()) + "\n"
+    crate::output::document(value)
 }

@@ -23,9 +23,7 @@ pub struct Progress {
 impl Progress {
     /// Picks the bar or plain lines from the environment. `quiet` shows nothing at all.
     pub fn new(quiet: bool) -> Self {
-        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
-        let terminal = std::io::stderr().is_terminal();
-        let bar = (!quiet && !ci && terminal).then(|| {
+        let bar = wants_bar(quiet).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
@@ -46,8 +44,8 @@ impl Progress {
             return;
         }
         match &self.bar {
-            Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            Some(bar) => bar.println(crate::output::clean(text)),
+            None => crate::output::stderr_line(text),
         }
     }
 
@@ -57,6 +55,13 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Whether progress is drawn as a bar redrawn in place: on a terminal, outside CI (`CI` set),
+/// unless `quiet`. Otherwise it is plain lines.
+pub fn wants_bar(quiet: bool) -> bool {
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    !quiet && !ci && std::io::stderr().is_terminal()
 }
 
 impl Drop for Progress {
@@ -95,7 +100,7 @@ impl Observer for Progress {
     fn status(&mut self, result: &DeployResult) {
         let text = summary(result);
         match &self.bar {
-            Some(bar) => bar.set_message(text),
+            Some(bar) => bar.set_message(crate::output::clean(&text)),
             None => {
                 if self.last_status.as_deref() != Some(result.status.as_str()) {
                     self.line(&text);

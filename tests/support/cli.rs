@@ -14,10 +14,14 @@ use super::simulator::{Simulator, TOKEN, WSDL_ORDER};
 
 pub const SCALE: &str = "0.02";
 
-/// The binary with the simulator's credentials, in CI mode (plain progress lines).
+/// The binary with the simulator's credentials, in CI mode (plain progress lines). Nothing
+/// of the machine's sf CLI setup reaches it: no `SF_TARGET_ORG`, and a home folder without
+/// `.sf/config.json`, so a test without credentials never falls back to a real default org.
 pub fn bin(sim: &Simulator) -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("portal-disable");
-    cmd.env("SF_ACCESS_TOKEN", TOKEN)
+    cmd.env_remove("SF_TARGET_ORG")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env("SF_ACCESS_TOKEN", TOKEN)
         .env("SF_ORG_INSTANCE_URL", sim.url())
         .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
         .env("CI", "true")
@@ -113,9 +117,17 @@ impl Project {
             )
             .unwrap_or_else(|e| panic!("{e}"));
         }
-        let zip =
-            portal_disable::metadata::zip_dir::zip_dir(&mdapi).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(dir.path().join("deploy.zip"), zip).unwrap_or_else(|e| panic!("{e}"));
+        let zip = dir.path().join("deploy.zip");
+        portal_disable::package::pack(
+            dir.path(),
+            portal_disable::package::Input::MetadataDir(Path::new("mdapi")),
+            portal_disable::package::Output::Zip {
+                dest: &zip,
+                shown: Path::new("deploy.zip"),
+                root: None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         Project { dir }
     }
 

@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod jwt;
+pub mod offboard;
+pub mod sf_cli;
 pub mod simulator;
 
 use std::path::Path;
@@ -11,7 +13,7 @@ use std::path::Path;
 use clap::Parser;
 use portal_disable::apex::{self, RenderedFile};
 use portal_disable::cli::{Cli, Command};
-use portal_disable::commands::generate::load_settings;
+use portal_disable::settings::Settings;
 
 /// `(name, flags)` for every line of `tests/fixtures/matrix/combinations.txt`.
 pub fn combinations() -> Vec<(String, Vec<String>)> {
@@ -29,6 +31,24 @@ pub fn combinations() -> Vec<(String, Vec<String>)> {
 
 /// Renders what `portal-disable generate FLAGS` would write in an empty folder.
 pub fn render(flags: &[String]) -> Vec<RenderedFile> {
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    render_in(empty.path(), flags)
+}
+
+/// Renders what `portal-disable generate FLAGS` would write in `root` (its
+/// portal-disable.toml and sfdx-project.json apply).
+pub fn render_in(root: &Path, flags: &[String]) -> Vec<RenderedFile> {
+    apex::render(&settings_in(root, flags)).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+}
+
+/// The settings `portal-disable generate FLAGS` uses in an empty folder.
+pub fn settings(flags: &[String]) -> Settings {
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    settings_in(empty.path(), flags)
+}
+
+/// The settings `portal-disable generate FLAGS` uses in `root`.
+pub fn settings_in(root: &Path, flags: &[String]) -> Settings {
     let args = std::iter::once("portal-disable".to_string())
         .chain(std::iter::once("generate".to_string()))
         .chain(flags.iter().cloned());
@@ -36,10 +56,8 @@ pub fn render(flags: &[String]) -> Vec<RenderedFile> {
     let Command::Generate(generate) = cli.command else {
         panic!("{flags:?}: not a generate command line");
     };
-    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let settings = load_settings(empty.path(), &generate.settings)
-        .unwrap_or_else(|e| panic!("{flags:?}: {e}"));
-    apex::render(&settings).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+    portal_disable::settings::config::load(root, &generate.overrides())
+        .unwrap_or_else(|e| panic!("{flags:?}: {e}"))
 }
 
 /// True for Apex source files (`.cls`, `.trigger`).
@@ -48,9 +66,8 @@ pub fn is_apex(file: &RenderedFile) -> bool {
     path.ends_with(".cls") || path.ends_with(".trigger")
 }
 
-/// A client for the simulator's plain-HTTP endpoints, built as the product builds its own.
+/// A client for the simulator's plain-HTTP endpoints, on the product's TLS provider.
 pub fn http() -> reqwest::blocking::Client {
-    portal_disable::http::client_builder()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
+    portal_disable::http::install_tls_provider();
+    reqwest::blocking::Client::new()
 }

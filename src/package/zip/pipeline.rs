@@ -105,7 +105,9 @@ where
                         break batch;
                     }
                     let batch: Batch = receiver.recv().map_err(|_| {
-                        Error::Input("the zip's compressing threads stopped early".to_string())
+                        let stopped =
+                            std::io::Error::other("its compressing threads stopped early");
+                        Error::io("write", shown, stopped)
                     })?;
                     ready.insert(batch.start, batch);
                 };

@@ -11,8 +11,12 @@ mod deploy;
 pub mod http;
 pub mod job;
 pub mod oauth;
+pub mod org;
+mod query;
 pub mod respond;
+mod rest;
 mod scenario;
+mod soql;
 mod zipcheck;
 
 #[allow(unused_imports)] // each test binary uses its own subset
@@ -77,6 +81,8 @@ struct State {
     sessions: oauth::Sessions,
     /// `http://127.0.0.1:PORT`, the token endpoint's `instance_url`.
     base_url: String,
+    /// The data and faults of the REST endpoints (`org.rs`, `rest.rs`).
+    org: org::OrgData,
 }
 
 /// A running simulator.
@@ -213,6 +219,7 @@ fn route(
             oauth::token(sessions, &scenario.auth, base_url, request, record)
         }
         ("POST", p) if p.starts_with("/services/Soap/m/") => soap(state, scenario, request, record),
+        (_, p) if p.starts_with("/services/data/v") => rest::route(state, request, record),
         _ => Response::json(
             404,
             r#"[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]"#
@@ -332,6 +339,7 @@ fn inject(kind: Injected, real: Response) -> Response {
             then_down: Some(pause),
             ..real
         },
+        Injected::Body(body) => Response::xml(200, body),
     }
 }
 

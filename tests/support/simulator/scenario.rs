@@ -38,6 +38,9 @@ pub enum Injected {
     /// The real answer, then the server stops listening for this long: every connection in
     /// between is refused (the org unreachable, as a DNS or load-balancer outage).
     Down(Duration),
+    /// A 200 with this body instead of the real answer (a hostile or broken org or proxy: XML
+    /// nested thousands deep, a flood of elements).
+    Body(String),
 }
 
 /// A fault for a number of calls of one SOAP operation.

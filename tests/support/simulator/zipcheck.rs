@@ -66,6 +66,10 @@ pub(super) fn read_zip(
             } else if kind == "ApexTrigger" {
                 listed.push(format!("triggers/{member}.trigger"));
                 listed.push(format!("triggers/{member}.trigger-meta.xml"));
+            } else if kind == "CustomPermission" {
+                listed.push(format!("customPermissions/{member}.customPermission"));
+            } else if kind == "PermissionSet" {
+                listed.push(format!("permissionsets/{member}.permissionset"));
             } else {
                 violations.push(format!("the simulator does not model type `{kind}`"));
             }

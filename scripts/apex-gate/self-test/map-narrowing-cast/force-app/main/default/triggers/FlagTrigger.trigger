@@ -1,0 +1,3 @@
+trigger FlagTrigger on Contact(after update) {
+    FlagHandler.flagged();
+}
