@@ -138,10 +138,18 @@ impl std::fmt::Display for CallError {
     }
 }
 
+/// Makes ring rustls's crypto provider, as the binary's only crypto library (the JWT
+/// assertion is signed with it too). reqwest takes the process-wide provider, so it must be
+/// there before the first client is built; installing it again is refused harmlessly.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// A blocking HTTP client for requests to `target`: redirects are never followed (a session
 /// or a secret must not be resent elsewhere), and a loopback target never goes through a proxy
 /// (plain http is allowed only to loopback, and a proxy would carry it in clear text).
 pub fn client(target: &Url, timeout: Duration) -> Result<reqwest::blocking::Client, Error> {
+    install_tls_provider();
     let mut builder = reqwest::blocking::Client::builder()
         .user_agent(concat!("portal-disable/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(crate::schedule::Schedule::from_env().scaled(CONNECT_TIMEOUT))
@@ -212,4 +220,18 @@ pub fn transport(e: reqwest::Error) -> CallError {
 pub fn excerpt(text: &str) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     flat.chars().take(160).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_are_built_with_ring_as_rustls_provider() {
+        let target = Url::parse("https://login.salesforce.com").unwrap_or_else(|e| panic!("{e}"));
+        assert!(client(&target, Duration::from_secs(5)).is_ok());
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+        // A second client: the second install is refused, the client still builds.
+        assert!(client(&target, Duration::from_secs(5)).is_ok());
+    }
 }

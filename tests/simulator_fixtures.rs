@@ -133,7 +133,7 @@ fn assert_same_structure(capture: &str, ours: &str, extra: &[&str]) {
 const PREFIX: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Body>"#;
 
 fn post(sim: &Simulator, body: String) -> (u16, String) {
-    let client = reqwest::blocking::Client::new();
+    let client = support::http();
     let response = client
         .post(format!("{}/services/Soap/m/62.0", sim.url()))
         .header("Content-Type", "text/xml")
@@ -503,7 +503,7 @@ fn the_oauth_token_endpoint_answers_like_salesforce() {
     // Not used by the access-token source; here for the refresh-token, JWT and
     // client-credentials sources of the auth change (metadata-api.md §9 shapes).
     let sim = Simulator::start(Scenario::default());
-    let client = reqwest::blocking::Client::new();
+    let client = support::http();
     let token = |form: &str| {
         let response = client
             .post(format!("{}/services/oauth2/token", sim.url()))

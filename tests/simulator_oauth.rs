@@ -6,7 +6,6 @@ mod support;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use support::simulator::{AuthConfig, Scenario, Simulator, TOKEN};
 
@@ -42,7 +41,7 @@ fn form(fields: &[(&str, &str)]) -> String {
 
 /// POSTs a raw form body (and optional Authorization header): (status, JSON body).
 fn post_token(sim: &Simulator, body: &str, authorization: Option<&str>) -> (u16, Value) {
-    let client = reqwest::blocking::Client::new();
+    let client = support::http();
     let mut request = client
         .post(format!("{}/services/oauth2/token", sim.url()))
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -99,10 +98,7 @@ fn assert_success(sim: &Simulator, answer: (u16, Value)) -> String {
 }
 
 fn jwt_with(key_file: &str, claims: &Value) -> String {
-    let key = EncodingKey::from_rsa_pem(fixture(key_file).as_bytes())
-        .unwrap_or_else(|e| panic!("{key_file}: {e}"));
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key)
-        .unwrap_or_else(|e| panic!("{e}"))
+    support::jwt::sign_rs256(&fixture(key_file), claims)
 }
 
 fn claims(aud: &str) -> Value {
@@ -118,7 +114,7 @@ fn check_status(sim: &Simulator, session: &str, id: &str) -> (u16, String) {
     let envelope = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:met="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><met:SessionHeader><met:sessionId>{session}</met:sessionId></met:SessionHeader></soapenv:Header><soapenv:Body><met:checkDeployStatus><met:asyncProcessId>{id}</met:asyncProcessId><met:includeDetails>false</met:includeDetails></met:checkDeployStatus></soapenv:Body></soapenv:Envelope>"#
     );
-    let response = reqwest::blocking::Client::new()
+    let response = support::http()
         .post(format!("{}/services/Soap/m/68.0", sim.url()))
         .header("Content-Type", "text/xml; charset=UTF-8")
         .header("SOAPAction", "\"\"")
@@ -336,12 +332,8 @@ fn a_jwt_is_refused_for_each_wrong_claim_in_order() {
         "invalid assertion",
     );
     // HS256 with the public key's text as the secret (the classic confusion) is refused.
-    let confused = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims(login),
-        &EncodingKey::from_secret(fixture("test-key-public.pem").as_bytes()),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let confused =
+        support::jwt::sign_hs256(fixture("test-key-public.pem").as_bytes(), &claims(login));
     assert_error(
         jwt_grant(&sim, &confused),
         "invalid_grant",
@@ -631,7 +623,7 @@ fn logins_are_recorded_with_their_grant_and_no_secret() {
 #[test]
 fn a_token_request_that_is_not_a_form_is_a_violation() {
     let sim = Simulator::start(Scenario::default());
-    let response = reqwest::blocking::Client::new()
+    let response = support::http()
         .post(format!("{}/services/oauth2/token", sim.url()))
         .header("Content-Type", "application/json")
         .body(format!(

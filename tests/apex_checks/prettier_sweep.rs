@@ -7,7 +7,7 @@
 //! rendered in process: our output must hash exactly as prettier's did, so it is what prettier
 //! prints. A template change makes this fail until the fixture is re-recorded (with Node).
 
-use sha2::{Digest, Sha256};
+use ring::digest::{SHA256, digest};
 
 use crate::support;
 
@@ -70,9 +70,14 @@ fn point_hash(files: &[(String, String)]) -> String {
     files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let listing: String = files
         .iter()
-        .map(|(path, bytes)| format!("{path} {}\n", hex(&Sha256::digest(bytes.as_bytes()))))
+        .map(|(path, bytes)| {
+            format!(
+                "{path} {}\n",
+                hex(digest(&SHA256, bytes.as_bytes()).as_ref())
+            )
+        })
         .collect();
-    hex(&Sha256::digest(listing.as_bytes()))
+    hex(digest(&SHA256, listing.as_bytes()).as_ref())
 }
 
 #[test]

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod cli;
+pub mod jwt;
 pub mod offboard;
 pub mod sf_cli;
 pub mod simulator;
@@ -63,4 +64,10 @@ pub fn settings_in(root: &Path, flags: &[String]) -> Settings {
 pub fn is_apex(file: &RenderedFile) -> bool {
     let path = file.path.to_string_lossy();
     path.ends_with(".cls") || path.ends_with(".trigger")
+}
+
+/// A client for the simulator's plain-HTTP endpoints, on the product's TLS provider.
+pub fn http() -> reqwest::blocking::Client {
+    portal_disable::http::install_tls_provider();
+    reqwest::blocking::Client::new()
 }
