@@ -21,6 +21,9 @@ clippy:
 test:
     bash .ci/run test
 
+audit:
+    bash .ci/run audit
+
 apex-gate:
     bash .ci/run apex-gate
 
