@@ -5,5 +5,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ -x /usr/bin/time ] || { echo "GNU time is missing: apt-get install -y time" >&2; exit 2; }
-cargo test --release --quiet --manifest-path "$root/Cargo.toml" --test deploy_memory -- \
+cargo test --release --quiet --manifest-path "$root/Cargo.toml" --test it deploy_memory -- \
     --ignored --nocapture 2>&1 | grep -E '^deploy of|test result|panicked'

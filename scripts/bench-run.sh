@@ -9,6 +9,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 for count in ${BENCH_COUNTS:-10000 100000}; do
   for results in 1 0; do
     OFFBOARD_BENCH_RESULTS=$results OFFBOARD_BENCH_CONTACTS=$count cargo test --release --quiet --manifest-path "$root/Cargo.toml" \
-        --test offboard_bench -- --ignored --nocapture 2>&1 | grep -E '^run of|panicked|error'
+        --test it offboard_bench -- --ignored --nocapture 2>&1 | grep -E '^run of|panicked|error'
   done
 done

@@ -7,7 +7,7 @@
 # Salesforce's platform types, so it finds what a syntax check cannot: an unknown variable, a
 # call no overload accepts (`Map<Id, SObject>` passed where `Map<Id, Contact>` is declared), a
 # wrong assignment. It does not check SOQL field names, fields of a standard object the project
-# extends, or cross-class visibility: tests/apex_checks covers those in `cargo test`.
+# extends, or cross-class visibility: tests/it/apex_checks covers those in `cargo test`.
 #
 # The jars come with the npm package @salesforce/code-analyzer-pmd-engine (dist/java-lib/,
 # pinned in package.json; `npm ci` in this folder) and need Java 17 or later. The apex-ls

@@ -63,7 +63,7 @@ prettier() {
 # its copy is not prettier-clean (what --check would say, with the diff), and the copy's
 # hashes go into the fixture: one per point, over "<path> <sha256 of prettier's output>"
 # lines in byte order of the paths (relative to the SFDX source folder), the construction
-# tests/apex_checks/prettier_sweep.rs makes of our own output.
+# tests/it/apex_checks/prettier_sweep.rs makes of our own output.
 pretty=$out.prettier
 rm -rf "$pretty"
 cp -r "$out" "$pretty"
