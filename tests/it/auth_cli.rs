@@ -75,7 +75,7 @@ fn key_file(dir: &Path, fixture: &str) -> PathBuf {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("setting a file\'s mode");
     }
     path
 }
@@ -113,13 +113,13 @@ fn login_as(sim: &Simulator, source: Source, project: &Project) -> (Command, Vec
                     a.username
                 ),
             )
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("writing a test file");
             // As a CI step writes a secret file; a readable one gets a warning (tested apart).
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
                 std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
-                    .unwrap_or_else(|e| panic!("{e}"));
+                    .expect("setting a file\'s mode");
             }
             flags = vec!["--auth-url-file".to_string(), file.display().to_string()];
         }
@@ -352,7 +352,7 @@ fn malformed_credentials_exit_2_before_any_request() {
         &not_a_key,
         "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let cases: Vec<(Source, &str, String, &str)> = vec![
         (
             Source::AuthUrl,
@@ -449,7 +449,7 @@ fn malformed_credentials_exit_2_before_any_request() {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("setting a file\'s mode");
     }
     cmd.env("SF_JWT_KEY_FILE", &loose);
     let out = run(&mut cmd, &["deploy", "--zip", "deploy.zip"]);

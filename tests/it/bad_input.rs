@@ -382,12 +382,12 @@ fn bad_input_exits_2_with_one_line_writes_nothing_and_sends_nothing() {
                 Setup::File(path, text) => {
                     let path = root.join(path);
                     if let Some(parent) = path.parent() {
-                        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+                        std::fs::create_dir_all(parent).expect("creating a test folder");
                     }
-                    std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+                    std::fs::write(path, text).expect("writing a test file");
                 }
                 Setup::Dir(path) => {
-                    std::fs::create_dir_all(root.join(path)).unwrap_or_else(|e| panic!("{e}"))
+                    std::fs::create_dir_all(root.join(path)).expect("creating a test folder")
                 }
                 Setup::Zip(path, classes) => big_zip(&root.join(path), *classes),
             }

@@ -13,7 +13,7 @@ fn script(shell: &str) -> String {
     let out = Command::new(assert_cmd::cargo::cargo_bin!("portal-disable"))
         .args(["completions", shell])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert_eq!(out.status.code(), Some(0), "{shell}: {out:?}");
     assert!(out.stderr.is_empty(), "{shell}: {out:?}");
     String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{shell}: {e}"))
@@ -109,9 +109,9 @@ printf '%s\n' "${{COMPREPLY[@]}}"
 
 #[test]
 fn the_bash_script_completes_subcommands_flags_and_values() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("portal-disable.bash");
-    std::fs::write(&path, script("bash")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, script("bash")).expect("writing a test file");
     let syntax = Process::new("bash")
         .arg("-n")
         .arg(&path)
@@ -152,7 +152,7 @@ fn an_unknown_shell_is_a_usage_error_listing_the_four() {
     let out = Command::new(assert_cmd::cargo::cargo_bin!("portal-disable"))
         .args(["completions", "tcsh"])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -56,7 +56,7 @@ fn success_with_tests_and_coverage() {
     let polls = sim.calls("checkDeployStatus");
     let detailed: Vec<_> = polls.iter().filter(|r| r.body_len > 0).collect();
     assert!(!detailed.is_empty());
-    let xml = std::fs::read_to_string(&junit).unwrap_or_else(|e| panic!("{e}"));
+    let xml = std::fs::read_to_string(&junit).expect("reading a test file");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
     assert!(
         xml.contains(r#"classname="PortalUserDisablerTest""#),
@@ -68,12 +68,12 @@ fn success_with_tests_and_coverage() {
 #[test]
 fn the_generated_sources_deploy_with_their_test_class() {
     let sim = Simulator::start(Scenario::default());
-    let project = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let project = tempfile::tempdir().expect("a temporary folder");
     std::fs::write(
         project.path().join("portal-disable.toml"),
         "mode = \"deactivate\"\n[entry_points]\nrest = true\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let out = run(bin(&sim).current_dir(project.path()), &["deploy"]);
     out.code(0)
         .has(": Succeeded in ")
@@ -110,7 +110,7 @@ fn deploy_defaults_come_from_the_config_file() {
         project.root().join("portal-disable.toml"),
         "[deploy]\ntests = [\"PortalUserDisablerTest\"]\nwait = 5\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let out = run(
         bin(&sim).current_dir(project.root()),
         &["deploy", "--zip", "deploy.zip"],
@@ -126,7 +126,7 @@ fn deploy_defaults_come_from_the_config_file() {
         project.root().join("portal-disable.toml"),
         "[deploy]\ntest_level = \"Everything\"\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let out = run(
         bin(&sim).current_dir(project.root()),
         &["deploy", "--zip", "deploy.zip"],
@@ -227,7 +227,7 @@ fn compile_failure_names_file_line_and_column() {
         .has("Tests: none run");
     assert_one_clean_deploy(&sim);
     // The JUnit file is written even when no test ran.
-    let xml = std::fs::read_to_string(project.junit()).unwrap_or_else(|e| panic!("{e}"));
+    let xml = std::fs::read_to_string(project.junit()).expect("reading a test file");
     assert!(xml.contains("force.apex"), "{xml}");
 
     let sim = Simulator::start(Scenario {
@@ -281,7 +281,7 @@ fn test_failure_with_message_stack_trace_and_junit() {
         out.stderr
     );
     assert_one_clean_deploy(&sim);
-    let xml = std::fs::read_to_string(project.junit()).unwrap_or_else(|e| panic!("{e}"));
+    let xml = std::fs::read_to_string(project.junit()).expect("reading a test file");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
     assert!(
         xml.contains("<failure message=\"System.AssertException: Assertion Failed"),

@@ -31,9 +31,9 @@ fn a_zip_near_the_limit_deploys_in_about_twice_its_size() {
         eprintln!("skipped: GNU time (/usr/bin/time) is not installed");
         return;
     };
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let classes = dir.path().join("src/classes");
-    std::fs::create_dir_all(&classes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&classes).expect("creating a test folder");
     // 4,999 classes (the 10,000-file limit with package.xml) of ~9.2 KB of noise each.
     for i in 0..4_999u64 {
         let name = format!("Bulk{i:05}");
@@ -41,12 +41,11 @@ fn a_zip_near_the_limit_deploys_in_about_twice_its_size() {
             "public with sharing class {name} {{\n    // {}\n}}\n",
             noise(i, 9_200)
         );
-        std::fs::write(classes.join(format!("{name}.cls")), body).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(classes.join(format!("{name}.cls")), body).expect("writing a test file");
         std::fs::write(
             classes.join(format!("{name}.cls-meta.xml")),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        ).expect("writing a test file");
     }
     let bin = assert_cmd::cargo::cargo_bin!("portal-disable");
     let packaged = Command::new(bin)
@@ -61,7 +60,7 @@ fn a_zip_near_the_limit_deploys_in_about_twice_its_size() {
             "62.0",
         ])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(
         packaged.status.success(),
         "{}",
@@ -83,7 +82,7 @@ fn a_zip_near_the_limit_deploys_in_about_twice_its_size() {
         .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
         .env("CI", "true")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_one_clean_deploy(&sim);

@@ -96,7 +96,7 @@ fn follows_sfdx_project_json() {
         dir.path().join("sfdx-project.json"),
         r#"{"packageDirectories":[{"path":"app","default":true}],"sourceApiVersion":"62.0"}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     generate(dir.path(), &[]).success();
     let meta = read(
         &dir.path()
@@ -111,8 +111,7 @@ fn config_file_and_flags_choose_what_is_generated() {
     fs::write(
         dir.path().join("portal-disable.toml"),
         "mode = \"deactivate\"\n\n[classes]\nprefix = \"Offboard\"\n\n[entry_points]\nrest = true\nbatch = true\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    ).expect("writing a test file");
     generate(dir.path(), &["--sharing", "inherited"]).success();
     let core = read(&dir.path().join(CLASSES).join("Offboard.cls"));
     assert!(
@@ -151,7 +150,7 @@ fn check_is_clean_then_reports_drift() {
 
     // A missing file is drift too, and --check never writes.
     let core = dir.path().join(CLASSES).join("PortalUserDisabler.cls");
-    fs::remove_file(&core).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(&core).expect("removing a test file");
     generate(dir.path(), &["--check"])
         .code(1)
         .stdout(predicate::str::contains("--- /dev/null"));
@@ -164,19 +163,19 @@ fn hand_edited_and_foreign_files_are_not_overwritten_without_force() {
     generate(dir.path(), &[]).success();
     let core = dir.path().join(CLASSES).join("PortalUserDisabler.cls");
     let edited = read(&core).replace("MAX_CONTACTS = 10000", "MAX_CONTACTS = 500");
-    fs::write(&core, &edited).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(&core, &edited).expect("writing a test file");
     let invocable = dir
         .path()
         .join(CLASSES)
         .join("PortalUserDisablerInvocable.cls");
     fs::write(&invocable, "public class PortalUserDisablerInvocable {}\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("writing a test file");
     let queueable = dir
         .path()
         .join(CLASSES)
         .join("PortalUserDisablerQueueable.cls");
     let queueable_before = read(&queueable);
-    fs::remove_file(&queueable).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(&queueable).expect("removing a test file");
 
     generate(dir.path(), &[])
         .code(2)
@@ -206,7 +205,7 @@ fn files_no_longer_generated_are_reported_stale() {
         dir.path().join(CLASSES).join("Mine.cls"),
         "public class Mine {}\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let rest = dir.path().join(CLASSES).join("PortalUserDisablerRest.cls");
     generate(dir.path(), &["--check"])
         .code(1)
@@ -348,8 +347,7 @@ fn bad_input_exits_2_and_writes_nothing() {
     for (label, args, config, message) in cases {
         let dir = scratch();
         if let Some(text) = config {
-            fs::write(dir.path().join("portal-disable.toml"), text)
-                .unwrap_or_else(|e| panic!("{e}"));
+            fs::write(dir.path().join("portal-disable.toml"), text).expect("writing a test file");
         }
         let before = tree(dir.path());
         let output = bin()
@@ -357,7 +355,7 @@ fn bad_input_exits_2_and_writes_nothing() {
             .args(*args)
             .current_dir(dir.path())
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("the command runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{label}: {stderr}");
         assert!(stderr.contains(message), "{label}: {stderr}");
@@ -378,7 +376,7 @@ fn bad_sfdx_project_json_is_bad_input() {
         dir.path().join("sfdx-project.json"),
         r#"{"sourceApiVersion": "48.0"}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     generate(dir.path(), &[])
         .code(2)
         .stderr(predicate::str::contains(
@@ -392,7 +390,7 @@ fn a_file_that_cannot_be_written_leaves_nothing_behind() {
     let dir = scratch();
     // A folder where a generated file must go: writing fails before any rename.
     let blocked = dir.path().join(CLASSES).join("PortalUserDisablerTest.cls");
-    fs::create_dir_all(&blocked).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir_all(&blocked).expect("creating a test folder");
     generate(dir.path(), &[]).code(1);
     let left: Vec<PathBuf> = tree(dir.path());
     assert!(left.is_empty(), "left behind: {left:?}");

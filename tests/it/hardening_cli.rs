@@ -16,9 +16,9 @@ use support::simulator::{Injected, Injection, Scenario, Simulator, TOKEN};
 
 fn write(path: &Path, text: &str) {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(parent).expect("creating a test folder");
     }
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, text).expect("writing a test file");
 }
 
 /// A SOAP envelope around `inner` as the body's first element.
@@ -35,22 +35,22 @@ fn metadata_dir_links_out_of_the_folder_are_never_uploaded() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
     let mdapi = project.root().join("mdapi");
-    let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let outside = tempfile::tempdir().expect("a temporary folder");
     write(
         &outside.path().join("server.key"),
         "-----BEGIN PRIVATE KEY-----\n",
     );
-    std::fs::create_dir_all(mdapi.join("staticresources")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(mdapi.join("staticresources")).expect("creating a test folder");
     symlink(
         "/proc/self/environ",
         mdapi.join("staticresources/env.resource"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("planting a symlink");
     symlink(
         outside.path().join("server.key"),
         mdapi.join("staticresources/key.resource"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("planting a symlink");
     let out = run(
         bin(&sim).current_dir(project.root()),
         &["deploy", "--metadata-dir", "mdapi"],
@@ -92,7 +92,7 @@ fn an_interrupt_before_deploy_sends_nothing() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command starts");
     let started = std::time::Instant::now();
     while !sim
         .requests()
@@ -108,9 +108,9 @@ fn an_interrupt_before_deploy_sends_nothing() {
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(status.success());
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let output = child.wait_with_output().expect("the command ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(sim.calls("deploy").is_empty(), "{:?}", sim.requests());
@@ -285,12 +285,12 @@ fn outputs_are_never_written_through_planted_links() {
 
     // generate's old fixed temporary name, planted as a link.
     let classes = project.root().join("force-app/main/default/classes");
-    std::fs::create_dir_all(&classes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&classes).expect("creating a test folder");
     symlink(
         &victim,
         classes.join(".PortalUserDisabler.cls.portal-disable-tmp"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("planting a symlink");
     run(bin(&sim).current_dir(project.root()), &["generate"]).code(0);
     assert_eq!(
         std::fs::read_to_string(&victim).unwrap_or_default(),
@@ -298,14 +298,14 @@ fn outputs_are_never_written_through_planted_links() {
     );
 
     // package --output and --junit that are links to the victim: replaced, not followed.
-    symlink(&victim, project.root().join("out.zip")).unwrap_or_else(|e| panic!("{e}"));
+    symlink(&victim, project.root().join("out.zip")).expect("planting a symlink");
     run(
         bin(&sim).current_dir(project.root()),
         &["package", "--output", "out.zip"],
     )
     .code(0);
-    std::fs::create_dir_all(project.root().join("results")).unwrap_or_else(|e| panic!("{e}"));
-    symlink(&victim, project.junit()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(project.root().join("results")).expect("creating a test folder");
+    symlink(&victim, project.junit()).expect("planting a symlink");
     run(
         bin(&sim).current_dir(project.root()),
         &[
@@ -333,7 +333,7 @@ fn outputs_are_never_written_through_planted_links() {
 fn a_folder_as_junit_is_refused_before_anything_is_sent() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
-    std::fs::create_dir_all(project.root().join("results")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(project.root().join("results")).expect("creating a test folder");
     let out = run(
         bin(&sim).current_dir(project.root()),
         &["deploy", "--zip", "deploy.zip", "--junit", "results"],
@@ -353,7 +353,7 @@ fn local_input_that_never_ends_is_refused() {
     use std::os::unix::fs::symlink;
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
-    symlink("/dev/zero", project.root().join("zero.zip")).unwrap_or_else(|e| panic!("{e}"));
+    symlink("/dev/zero", project.root().join("zero.zip")).expect("planting a symlink");
     let made = std::process::Command::new("mkfifo")
         .arg(project.root().join("fifo.zip"))
         .status()
@@ -407,10 +407,10 @@ fn a_closed_stderr_is_no_panic() {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command starts");
     // The reader goes away before the error line is written.
     drop(child.stderr.take());
-    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let status = child.wait().expect("the command ends");
     assert_eq!(status.code(), Some(2));
 }
 
@@ -429,7 +429,7 @@ fn a_readable_auth_url_file_gets_a_warning() {
         ),
     );
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("setting a file\'s mode");
     let out = run(
         bin(&sim)
             .current_dir(project.root())

@@ -21,7 +21,7 @@ fn interrupt_deploy(sim: &Simulator, project: &Project, extra: &[&str]) -> (i32,
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command starts");
     let started = std::time::Instant::now();
     while sim.calls("checkDeployStatus").is_empty() {
         assert!(started.elapsed() < Duration::from_secs(20), "never polled");
@@ -30,9 +30,9 @@ fn interrupt_deploy(sim: &Simulator, project: &Project, extra: &[&str]) -> (i32,
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(status.success());
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let output = child.wait_with_output().expect("the command ends");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -244,7 +244,7 @@ fn signal(pid: u32, signal: &str) {
     let status = std::process::Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(status.success());
 }
 
@@ -271,7 +271,7 @@ fn sigterm_cancels_too_and_a_second_ctrl_c_exits_at_once() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command starts");
     let started = std::time::Instant::now();
     let wait_for = |operation: &str| {
         while sim.calls(operation).is_empty() {
@@ -288,7 +288,7 @@ fn sigterm_cancels_too_and_a_second_ctrl_c_exits_at_once() {
     wait_for("cancelDeploy");
     let second = std::time::Instant::now();
     signal(child.id(), "INT");
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let output = child.wait_with_output().expect("the command ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(

@@ -4,6 +4,10 @@
 //!
 //! Run one area with `cargo test --test it deploy_cli::`, one test by its name.
 
+// Test code says why it panics (`.expect("...")`); clippy.toml allows it in unit tests, and
+// this whole crate is test code, helpers included.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod support;
 
 mod apex_checks;

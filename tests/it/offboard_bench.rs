@@ -37,7 +37,7 @@ fn run_over_many_contacts() {
     let list: String = std::iter::once("ContactId\n".to_string())
         .chain(contacts.iter().map(|c| format!("{c}\n")))
         .collect();
-    std::fs::write(org.dir.path().join("contacts.csv"), list).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(org.dir.path().join("contacts.csv"), list).expect("writing a test file");
     let started = Instant::now();
     let out = Command::new(time)
         .current_dir(org.dir.path())
@@ -54,7 +54,7 @@ fn run_over_many_contacts() {
         .env("SF_ORG_INSTANCE_URL", org.sim.url())
         .env("CI", "true")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     let elapsed = started.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

@@ -339,7 +339,7 @@ fn bad_input_exits_2_and_sends_nothing() {
         ("Name,Email\nx,y\n", &[], "no column is named ContactId"),
     ];
     for (text, extra, want) in cases {
-        std::fs::write(org.dir.path().join("contacts.csv"), text).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(org.dir.path().join("contacts.csv"), text).expect("writing a test file");
         let mut args = vec!["run", "--contacts", "contacts.csv"];
         args.extend_from_slice(extra);
         let out: Run = org.offboard(&args);

@@ -221,7 +221,7 @@ fn interrupt_run(org: &Org, file: &str) -> (i32, String, String) {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command starts");
     let started = std::time::Instant::now();
     while org.sim.org().invocations.is_empty() {
         assert!(started.elapsed() < Duration::from_secs(20), "never invoked");
@@ -230,9 +230,9 @@ fn interrupt_run(org: &Org, file: &str) -> (i32, String, String) {
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(status.success());
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let output = child.wait_with_output().expect("the command ends");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -306,7 +306,7 @@ fn resume_checks_contacts_a_dead_run_left_in_flight_before_sending_them() {
          {pending},{pending_user},u,SENT,,,2026-11-30T10:00:01Z,sent; no answer recorded yet\n\
          {failed},,,FAILED,X,y,2026-11-30T10:00:00Z,\n"
     );
-    std::fs::write(org.dir.path().join("old.csv"), record).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(org.dir.path().join("old.csv"), record).expect("writing a test file");
     let file = org.contacts(&[&finished, &committed, &pending, &failed]);
     let out = org.offboard(&[
         "run",

@@ -300,7 +300,7 @@ fn hand_written_classes_and_triggers_round_trip() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("out/app.zip"));
-    fs::create_dir(dir.path().join("out")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir(dir.path().join("out")).expect("creating a test folder");
     bin()
         .args(["package", "--source-dir", "app", "--output", "out/app.zip"])
         .current_dir(dir.path())
@@ -416,7 +416,7 @@ fn json_is_one_document_for_success_and_for_errors() {
         .args(["package", "--json", "--entry-points", "queueable,trigger"])
         .current_dir(dir.path())
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
@@ -453,7 +453,7 @@ fn json_is_one_document_for_success_and_for_errors() {
             .args(&args)
             .current_dir(dir.path())
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("the command runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stderr.is_empty(), "{args:?}");
         let doc: serde_json::Value =
@@ -517,7 +517,7 @@ fn refuses_files_it_cannot_deploy_faithfully() {
         &[],
         "`src/classes/Lonely.cls` has no `Lonely.cls-meta.xml` beside it; add the meta file",
     );
-    fs::remove_file(dir.path().join("src/classes/Lonely.cls")).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.path().join("src/classes/Lonely.cls")).expect("removing a test file");
 
     write(
         &dir.path().join("src/triggers/T.trigger-meta.xml"),
@@ -547,7 +547,7 @@ fn refuses_files_it_cannot_deploy_faithfully() {
     );
     fs::remove_dir_all(dir.path().join("src/objects")).unwrap_or_else(|e| panic!("{e}"));
 
-    fs::create_dir_all(dir.path().join("sub")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir_all(dir.path().join("sub")).expect("creating a test folder");
     bin()
         .args(["package", "--source-dir", "../src"])
         .current_dir(dir.path().join("sub"))
@@ -586,26 +586,26 @@ fn refuses_symlinks_out_of_the_folder_and_non_utf8_names() {
         outside.path().join("Secret.cls"),
         dir.path().join("src/classes/Secret.cls"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("planting a symlink");
     refused(dir.path(), &[], "`src/classes/Secret.cls` is a symlink to");
     refused(dir.path(), &[], "outside the source folder `src`");
-    fs::remove_file(dir.path().join("src/classes/Secret.cls")).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.path().join("src/classes/Secret.cls")).expect("removing a test file");
 
     // A link that stays inside the folder is followed.
     std::os::unix::fs::symlink("Good.cls", dir.path().join("src/classes/Alias.cls"))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("planting a symlink");
     std::os::unix::fs::symlink(
         "Good.cls-meta.xml",
         dir.path().join("src/classes/Alias.cls-meta.xml"),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("planting a symlink");
     bin()
         .args(["package", "--source-dir", "src"])
         .current_dir(dir.path())
         .assert()
         .success()
         .stdout(predicate::str::contains("2 components"));
-    fs::remove_file(dir.path().join("deploy.zip")).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.path().join("deploy.zip")).expect("removing a test file");
 
     let bad = std::ffi::OsStr::from_bytes(b"Bad\xff.cls");
     if fs::write(dir.path().join("src/classes").join(bad), "x").is_ok() {
@@ -624,7 +624,7 @@ fn refuses_more_files_than_a_deploy_takes_and_warns_near_the_limit() {
     let dir = scratch();
     // 4,000 classes: 8,000 files plus package.xml, 80 % of the limit.
     let classes = dir.path().join("src/classes");
-    fs::create_dir_all(&classes).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir_all(&classes).expect("creating a test folder");
     let meta = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\"><apiVersion>68.0</apiVersion><status>Active</status></ApexClass>\n";
     let add = |from: usize, to: usize| {
         for i in from..to {
@@ -632,9 +632,9 @@ fn refuses_more_files_than_a_deploy_takes_and_warns_near_the_limit() {
                 classes.join(format!("C{i}.cls")),
                 format!("public class C{i} {{}}\n"),
             )
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("writing a test file");
             fs::write(classes.join(format!("C{i}.cls-meta.xml")), meta)
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("writing a test file");
         }
     };
     add(0, 4_000);
@@ -646,7 +646,7 @@ fn refuses_more_files_than_a_deploy_takes_and_warns_near_the_limit() {
         .stderr(predicate::str::contains(
             "portal-disable: warning: 8,001 files is 80 % of the Metadata API limit of 10,000 per deploy",
         ));
-    fs::remove_file(dir.path().join("deploy.zip")).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.path().join("deploy.zip")).expect("removing a test file");
 
     add(4_000, 5_000);
     refused(
@@ -686,7 +686,7 @@ fn refuses_more_bytes_than_a_deploy_takes() {
         state ^= state << 17;
         noise.extend_from_slice(&state.to_le_bytes());
     }
-    fs::write(dir.path().join("src/classes/Huge.cls"), &noise).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(dir.path().join("src/classes/Huge.cls"), &noise).expect("writing a test file");
     refused(
         dir.path(),
         &[],
@@ -718,7 +718,7 @@ fn output_dir_holds_the_same_files_as_the_zip() {
     assert_eq!(zipped, tree(&dir.path().join("mdapi")));
 
     // An empty folder in the way is fine; a second run into the full folder is refused.
-    fs::create_dir(dir.path().join("empty")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir(dir.path().join("empty")).expect("creating a test folder");
     bin()
         .args(["package", "--output-dir", "empty"])
         .current_dir(dir.path())
@@ -780,29 +780,29 @@ fn refuses_broken_and_looping_links_and_bad_outputs() {
     let dir = scratch();
     class(dir.path(), "Good");
     std::os::unix::fs::symlink("Nowhere.cls", dir.path().join("src/classes/Broken.cls"))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("planting a symlink");
     refused(
         dir.path(),
         &[],
         "`src/classes/Broken.cls` is a broken symlink; fix it or remove it",
     );
-    fs::remove_file(dir.path().join("src/classes/Broken.cls")).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.path().join("src/classes/Broken.cls")).expect("removing a test file");
 
     std::os::unix::fs::symlink("..", dir.path().join("src/classes/up"))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("planting a symlink");
     refused(
         dir.path(),
         &[],
         "`src/classes/up` is a folder already packaged, reached again through a symlink; remove the link",
     );
-    fs::remove_file(dir.path().join("src/classes/up")).unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.path().join("src/classes/up")).expect("removing a test file");
 
     refused(
         dir.path(),
         &["--zip-root", "../up"],
         "--zip-root `../up` must be one folder name",
     );
-    fs::create_dir(dir.path().join("out")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir(dir.path().join("out")).expect("creating a test folder");
     refused(
         dir.path(),
         &["--output", "out"],

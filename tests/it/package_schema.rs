@@ -93,13 +93,13 @@ fn xml_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn package_xml_and_every_meta_file_validate_against_the_official_schema() {
-    let work = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let work = tempfile::tempdir().expect("a temporary folder");
     let Some(xsd) = schema(work.path()) else {
         return;
     };
     for (name, flags) in support::combinations() {
         let dir = work.path().join(&name);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&dir).expect("creating a test folder");
         assert_cmd::cargo::cargo_bin_cmd!("portal-disable")
             .arg("package")
             .args(&flags)

@@ -38,7 +38,7 @@ fn the_parser_reads_every_capture() {
             continue;
         }
         seen += 1;
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let text = std::fs::read_to_string(&path).expect("reading a test file");
         if name.contains("package.xml") || name.contains("-meta.xml") {
             xml::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
             continue;
@@ -403,7 +403,7 @@ fn simulator_answers_validate_against_the_wsdl_schema() {
         eprintln!("skipped: needs xmllint, python3 and the Metadata API WSDL");
         return;
     };
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let xsd = dir.path().join("metadata.xsd");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/apex-gate/wsdl2xsd.py");
     let cut = std::process::Command::new("python3")
@@ -411,7 +411,7 @@ fn simulator_answers_validate_against_the_wsdl_schema() {
         .arg(&wsdl)
         .arg(&xsd)
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(cut.success());
 
     let mut answers: Vec<(String, String)> = Vec::new();
@@ -481,14 +481,14 @@ fn simulator_answers_validate_against_the_wsdl_schema() {
 
     for (name, answer) in answers {
         let file = dir.path().join("answer.xml");
-        std::fs::write(&file, body_document(&answer)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&file, body_document(&answer)).expect("writing a test file");
         let out = std::process::Command::new("xmllint")
             .arg("--noout")
             .arg("--schema")
             .arg(&xsd)
             .arg(&file)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("the command runs");
         assert!(
             out.status.success(),
             "{name}: {}\n{}",

@@ -121,7 +121,7 @@ fn an_unknown_alias_exits_2_naming_the_login_command() {
 #[test]
 fn sf_missing_exits_2_naming_the_install_command() {
     let (sim, _sf, project, home) = setup();
-    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let empty = tempfile::tempdir().expect("a temporary folder");
     let mut cmd = bin(&sim);
     cmd.current_dir(project.root())
         .env_remove("SF_ACCESS_TOKEN")
@@ -213,7 +213,7 @@ fn a_failed_refresh_is_an_expired_login_naming_the_fix() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/sf-cli/org-auth-show-access-token-refresh-failed.json"
     ))
-    .unwrap_or_else(|e| panic!("{e}"))
+    .expect("reading a test file")
     .replace("00D000000000001!AQ.second", TOKEN);
     sf.answer("uat", SHOW_ACCESS_TOKEN, None, &stale, "", 0);
     for mode in [&[][..], &["--json"][..], &["--verbose"][..]] {
@@ -320,7 +320,7 @@ fn ctrl_c_while_sf_runs_stops_it_and_exits_130() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command starts");
     // Once the hanging show-access-token is running.
     let started = std::time::Instant::now();
     while sf.calls().len() < 2 {
@@ -334,9 +334,9 @@ fn ctrl_c_while_sf_runs_stops_it_and_exits_130() {
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("the command runs");
     assert!(status.success());
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let output = child.wait_with_output().expect("the command ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");

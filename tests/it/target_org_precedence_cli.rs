@@ -28,7 +28,7 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
         a.client_id, a.client_secret, a.refresh_token
     );
     let auth_file = project.root().join("auth.txt");
-    std::fs::write(&auth_file, &auth_url).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&auth_file, &auth_url).expect("writing a test file");
     let auth_file = auth_file.display().to_string();
 
     // Two explicit sources: exit 2 naming both, nothing asked of sf, nothing sent.
@@ -88,12 +88,12 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
     );
 
     // The global default (home folder), then the project's, which wins.
-    std::fs::create_dir_all(home.path().join(".sf")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(home.path().join(".sf")).expect("creating a test folder");
     std::fs::write(
         home.path().join(".sf/config.json"),
         r#"{"target-org": "dflt"}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let out = checked(
         run(&mut with_sf(&sim, &sf, &project, home.path()), &DEPLOY),
         &sf,
@@ -107,13 +107,13 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
         project.root().join("sfdx-project.json"),
         r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    std::fs::create_dir_all(project.root().join(".sf")).unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
+    std::fs::create_dir_all(project.root().join(".sf")).expect("creating a test folder");
     std::fs::write(
         project.root().join(".sf/config.json"),
         r#"{"target-org": "uat"}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let out = checked(
         run(&mut with_sf(&sim, &sf, &project, home.path()), &DEPLOY),
         &sf,
@@ -125,7 +125,7 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
         project.root().join(".sf/config.json"),
         r#"{"target-org": "gone"}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
     let out = checked(
         run(&mut with_sf(&sim, &sf, &project, home.path()), &DEPLOY),
         &sf,
@@ -141,7 +141,7 @@ fn precedence_between_target_org_auth_url_file_the_environment_and_the_default()
         project.root().join(".sf/config.json"),
         r#"{"target-org": "uat"}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("writing a test file");
 
     // With a default configured, any given source wins over it and sf is not asked.
     let asked = sf.calls().len();

@@ -3,8 +3,8 @@
 
 use std::time::{Instant, SystemTime};
 
-use base64::Engine;
 use crate::xml::Element;
+use base64::Engine;
 
 use super::http::Response;
 use super::job::{self, Component, Coverage, Job, TestMethod};

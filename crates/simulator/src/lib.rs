@@ -10,6 +10,7 @@
 mod deploy;
 pub mod http;
 pub mod job;
+pub mod jwt;
 pub mod oauth;
 pub mod org;
 mod query;
@@ -17,7 +18,6 @@ pub mod respond;
 mod rest;
 mod scenario;
 mod soql;
-pub mod jwt;
 pub mod xml;
 mod zipcheck;
 

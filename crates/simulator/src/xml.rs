@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(root.all("b").count(), 2);
         assert_eq!(root.text_of("n"), None);
         assert_eq!(root.text_of("e"), Some(""));
-        assert_eq!(root.path(&["b"]).map(|b| b.text.as_str()), Some("1 < 2 & A"));
+        assert_eq!(
+            root.path(&["b"]).map(|b| b.text.as_str()),
+            Some("1 < 2 & A")
+        );
     }
 
     #[test]
@@ -113,7 +116,13 @@ mod tests {
 
     #[test]
     fn escapes_what_xml_needs() {
-        assert_eq!(escape(r#"a<b & "c" 'd'>"#), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
-        assert_eq!(parse(&format!("<a>{}</a>", escape("x<&>y"))).map(|a| a.text), Ok("x<&>y".into()));
+        assert_eq!(
+            escape(r#"a<b & "c" 'd'>"#),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
+        assert_eq!(
+            parse(&format!("<a>{}</a>", escape("x<&>y"))).map(|a| a.text),
+            Ok("x<&>y".into())
+        );
     }
 }

@@ -13,7 +13,6 @@
 //! - `scratch_org`: the logic of `scripts/scratch-org-check.sh` against a stand-in `sf` and the
 //!   Metadata API simulator.
 
-
 use crate::support;
 
 mod classes;

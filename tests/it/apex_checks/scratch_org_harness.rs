@@ -83,17 +83,17 @@ impl Setup {
             .unwrap_or_else(|e| panic!("portal-disable generate: {e}"));
         assert!(generated.success(), "portal-disable generate failed");
         let sf = dir.path().join("bin/sf");
-        std::fs::write(&sf, STANDIN_SF).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&sf, STANDIN_SF).expect("writing a test file");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&sf, std::fs::Permissions::from_mode(0o755))
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("setting a file\'s mode");
             std::os::unix::fs::symlink(
                 env!("CARGO_BIN_EXE_portal-disable"),
                 dir.path().join("bin/portal-disable"),
             )
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("planting a symlink");
         }
         Setup { dir }
     }
@@ -109,7 +109,7 @@ impl Setup {
             .map(|(method, outcome, log, message)| {
                 if let Some(log) = log {
                     let id = format!("07L{method}");
-                    std::fs::write(self.path("logs").join(format!("{id}.log")), log).unwrap_or_else(|e| panic!("{e}"));
+                    std::fs::write(self.path("logs").join(format!("{id}.log")), log).expect("writing a test file");
                     serde_json::json!({"MethodName": method, "Outcome": outcome, "ApexLogId": id, "Message": null})
                 } else {
                     let message = (!message.is_empty()).then_some(message);
@@ -118,8 +118,7 @@ impl Setup {
             })
             .collect();
         let answer = serde_json::json!({"status": 0, "result": {"totalSize": records.len(), "done": true, "records": records}});
-        std::fs::write(self.path("results.json"), answer.to_string())
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.path("results.json"), answer.to_string()).expect("writing a test file");
     }
 
     pub fn run(&self, sim: &Simulator, auth_url: bool, args: &[&str]) -> Outcome {

@@ -142,14 +142,13 @@ fn labels_say_what_the_mode_does() {
 /// The settings for the longest names a user can give: a 40-character core class and a
 /// 40-character field, in deactivate mode (the longer verb), with every entry point.
 fn longest_names() -> Settings {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let config = format!(
         "mode = \"deactivate\"\n[classes]\ncore = \"{}\"\n[entry_points]\nrest = true\nbatch = true\ntrigger = true\n[trigger]\nfield = \"{}__c\"\n",
         "C".repeat(40),
         "F".repeat(37)
     );
-    std::fs::write(dir.path().join("portal-disable.toml"), config)
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("portal-disable.toml"), config).expect("writing a test file");
     let cli = Cli::try_parse_from(["portal-disable", "generate"]).unwrap_or_else(|e| panic!("{e}"));
     let Command::Generate(generate) = cli.command else {
         panic!("not generate");

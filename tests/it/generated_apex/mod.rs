@@ -4,7 +4,6 @@
 //! security model ([`security`]), the entry points ([`entry_points`]), which tests insert
 //! what and what they cover ([`test_class`]), and the permission metadata ([`metadata`]).
 
-
 use crate::support;
 
 mod apex;

@@ -36,7 +36,7 @@ pub struct Run {
 }
 
 pub fn run(cmd: &mut Command, args: &[&str]) -> Run {
-    let output = cmd.args(args).output().unwrap_or_else(|e| panic!("{e}"));
+    let output = cmd.args(args).output().expect("the binary runs");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -93,9 +93,9 @@ pub struct Project {
 
 impl Project {
     pub fn new(classes: &[&str], version: &str) -> Project {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temporary folder");
         let mdapi = dir.path().join("mdapi");
-        std::fs::create_dir_all(mdapi.join("classes")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(mdapi.join("classes")).expect("creating a test folder");
         let members: String = classes
             .iter()
             .map(|c| format!("        <members>{c}</members>\n"))
@@ -103,19 +103,17 @@ impl Project {
         std::fs::write(
             mdapi.join("package.xml"),
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <types>\n{members}        <name>ApexClass</name>\n    </types>\n    <version>{version}</version>\n</Package>\n"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        ).expect("writing a test file");
         for class in classes {
             std::fs::write(
                 mdapi.join(format!("classes/{class}.cls")),
                 format!("public with sharing class {class} {{}}\n"),
             )
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("writing a test file");
             std::fs::write(
                 mdapi.join(format!("classes/{class}.cls-meta.xml")),
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>{version}</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"),
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+            ).expect("writing a test file");
         }
         let zip = dir.path().join("deploy.zip");
         portal_disable::package::pack(

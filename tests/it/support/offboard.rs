@@ -20,15 +20,14 @@ impl Org {
     pub fn start(data: OrgData) -> Org {
         let sim = Simulator::start(Scenario::default());
         sim.set_org(data);
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().expect("a temporary folder");
         Org { sim, dir }
     }
 
     /// Writes `contacts.txt`, one Id per line; returns its name.
     pub fn contacts(&self, ids: &[&str]) -> String {
         let text: String = ids.iter().map(|id| format!("{id}\n")).collect();
-        std::fs::write(self.dir.path().join("contacts.txt"), text)
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.dir.path().join("contacts.txt"), text).expect("writing a test file");
         "contacts.txt".into()
     }
 
@@ -38,15 +37,14 @@ impl Org {
         for (i, id) in ids.iter().enumerate() {
             text = text.replace(&format!("{{{i}}}"), id);
         }
-        std::fs::write(self.dir.path().join("contacts.csv"), text)
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.dir.path().join("contacts.csv"), text).expect("writing a test file");
         "contacts.csv".into()
     }
 
     /// Writes `portal-disable.toml`.
     pub fn config(&self, text: &str) {
         std::fs::write(self.dir.path().join("portal-disable.toml"), text)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("writing a test file");
     }
 
     /// The binary with the access token, in the project folder.

@@ -86,7 +86,7 @@ impl StandIn {
     /// A stand-in pointing at the simulator at `sim_url` (`http://127.0.0.1:PORT`), knowing
     /// no org yet, in a temporary folder of its own.
     pub fn new(sim_url: &str) -> StandIn {
-        let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let temp = tempfile::tempdir().expect("a temporary folder");
         let mut stand_in = StandIn::new_in(temp.path(), sim_url);
         stand_in._temp = Some(temp);
         stand_in
@@ -95,22 +95,22 @@ impl StandIn {
     /// The same in `dir` (emptied first), which outlives the stand-in.
     pub fn new_in(dir: &Path, sim_url: &str) -> StandIn {
         let _ = std::fs::remove_dir_all(dir);
-        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir).expect("creating a test folder");
         let here = dir.display().to_string();
         assert!(!here.contains('\''), "{here}");
         let script = dir.join("sf");
-        std::fs::write(&script, SCRIPT.replace("@HERE@", &here)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&script, SCRIPT.replace("@HERE@", &here)).expect("writing a test file");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-                .unwrap_or_else(|e| panic!("{e}"));
+                .expect("setting a file\'s mode");
         }
         std::fs::write(
             dir.join("not-a-command.stderr"),
             fixture("not-a-command.stderr"),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("writing a test file");
         let stand_in = StandIn {
             dir: dir.to_path_buf(),
             _temp: None,
@@ -180,10 +180,9 @@ impl StandIn {
         code: i32,
     ) -> &Self {
         let base = self.base(target, command, n);
-        std::fs::write(base.with_extension("out"), stdout).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(base.with_extension("err"), stderr).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(base.with_extension("code"), code.to_string())
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(base.with_extension("out"), stdout).expect("writing a test file");
+        std::fs::write(base.with_extension("err"), stderr).expect("writing a test file");
+        std::fs::write(base.with_extension("code"), code.to_string()).expect("writing a test file");
         self
     }
 
@@ -199,7 +198,7 @@ impl StandIn {
     /// The command hangs (sleeps a minute).
     pub fn hang(&self, target: &str, command: &str) -> &Self {
         let base = self.base(target, command, None);
-        std::fs::write(base.with_extension("hang"), "").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(base.with_extension("hang"), "").expect("writing a test file");
         self
     }
 
@@ -207,7 +206,7 @@ impl StandIn {
     /// so the call number must not look like one: `display.2` + `.out`.
     fn base(&self, target: &str, command: &str, n: Option<u32>) -> PathBuf {
         let folder = self.dir.as_path().join("answers").join(target);
-        std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&folder).expect("creating a test folder");
         match n {
             Some(n) => folder.join(format!("{command}.{n}.x")),
             None => folder.join(format!("{command}.x")),
@@ -281,7 +280,7 @@ pub fn issued_token(sim: &Simulator) -> String {
         a.client_id, a.client_secret, a.refresh_token
     );
     let var = |name: &str| (name == "SF_AUTH_URL").then(|| url.clone());
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let creds = portal_disable::auth::sources::resolve(
         &portal_disable::auth::AuthFlags::default(),
         &var,
@@ -300,6 +299,6 @@ pub fn setup() -> (Simulator, StandIn, Project, tempfile::TempDir) {
 pub fn setup_with(scenario: Scenario) -> (Simulator, StandIn, Project, tempfile::TempDir) {
     let sim = Simulator::start(scenario);
     let sf = StandIn::new(&sim.url());
-    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let home = tempfile::tempdir().expect("a temporary folder");
     (sim, sf, Project::default(), home)
 }
