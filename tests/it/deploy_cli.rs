@@ -10,7 +10,7 @@ use crate::support;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::cli::{Project, assert_one_clean_deploy, bin, option, run};
+use support::cli::{Project, assert_one_clean_deploy, bin, deploy, option, run};
 use support::simulator::{Ending, Injected, Scenario, Simulator};
 
 #[test]
@@ -111,10 +111,7 @@ fn deploy_defaults_come_from_the_config_file() {
         "[deploy]\ntests = [\"PortalUserDisablerTest\"]\nwait = 5\n",
     )
     .expect("writing a test file");
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(0);
     assert_one_clean_deploy(&sim);
     assert_eq!(option(&sim, "testLevel"), ["RunSpecifiedTests"]);
@@ -127,10 +124,7 @@ fn deploy_defaults_come_from_the_config_file() {
         "[deploy]\ntest_level = \"Everything\"\n",
     )
     .expect("writing a test file");
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(2);
     assert!(
         out.stderr
@@ -145,17 +139,9 @@ fn deploy_defaults_come_from_the_config_file() {
 fn success_as_json() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
-            "--test-level",
-            "RunLocalTests",
-            "--json",
-        ],
-    );
+    let out = deploy(&sim, &project)
+        .args(&["--test-level", "RunLocalTests", "--json"])
+        .run();
     out.code(0);
     assert!(
         out.stdout
@@ -209,18 +195,14 @@ fn compile_failure_names_file_line_and_column() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
+    let out = deploy(&sim, &project)
+        .args(&[
             "--tests",
             "PortalUserDisablerTest",
             "--junit",
             "results/junit.xml",
-        ],
-    );
+        ])
+        .run();
     out.code(1)
         .has(": Failed in ")
         .has("Component failures [1]\n  ApexClass PortalUserDisabler  classes/PortalUserDisabler.cls:4:5\n    Error: Missing ';' at '}'")
@@ -234,10 +216,7 @@ fn compile_failure_names_file_line_and_column() {
         ending: Ending::CompileFailure,
         ..Scenario::default()
     });
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--json"],
-    );
+    let out = deploy(&sim, &project).args(&["--json"]).run();
     out.code(1);
     let doc = out.json();
     assert_eq!(doc["status"], 1);
@@ -257,19 +236,15 @@ fn test_failure_with_message_stack_trace_and_junit() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
+    let out = deploy(&sim, &project)
+        .args(&[
             "--tests",
             "PortalUserDisablerTest",
             "--junit",
             "results/junit.xml",
             "--verbose",
-        ],
-    );
+        ])
+        .run();
     out.code(1)
         .has("Tests: 1/2 passed, 1 failed")
         .has("Test failures [1]\n  • PortalUserDisablerTest.testDisablePositive\n    message: System.AssertException: Assertion Failed")
@@ -300,16 +275,9 @@ fn coverage_failure_shows_the_warning() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
-            "--tests",
-            "PortalUserDisablerTest",
-        ],
-    );
+    let out = deploy(&sim, &project)
+        .args(&["--tests", "PortalUserDisablerTest"])
+        .run();
     out.code(1)
         .has(": Failed")
         .has("Error: code coverage too low: Average test coverage across all Apex Classes and Triggers is 68%")
@@ -330,10 +298,9 @@ fn succeeded_partial_exits_68() {
         ending: Ending::Partial,
         ..Scenario::default()
     });
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--ignore-errors", "--json"],
-    );
+    let out = deploy(&sim, &project)
+        .args(&["--ignore-errors", "--json"])
+        .run();
     out.code(68);
     let doc = out.json();
     assert_eq!(doc["status"], 68);
@@ -353,10 +320,7 @@ fn faults_are_errors_with_their_code() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(1);
     assert!(
         out.stderr.contains("deploy failed: INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData permission"),
@@ -365,10 +329,7 @@ fn faults_are_errors_with_their_code() {
     );
     assert_eq!(sim.calls("deploy").len(), 1, "never retried");
 
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--json"],
-    );
+    let out = deploy(&sim, &project).args(&["--json"]).run();
     out.code(1);
     let doc = out.json();
     assert_eq!(doc["status"], 1);
@@ -415,10 +376,7 @@ fn transient_poll_failures_are_polled_through() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(0).has(": Succeeded");
     // One notice for the streak of four, not one per retry.
     assert_eq!(out.stderr.matches("warning:").count(), 1, "{}", out.stderr);
@@ -437,10 +395,7 @@ fn an_org_older_than_the_zip_is_refused_before_deploying() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(2);
     assert!(
         out.stderr
@@ -452,11 +407,7 @@ fn an_org_older_than_the_zip_is_refused_before_deploying() {
 
     // The endpoint follows the zip's version.
     let sim = Simulator::start(Scenario::default());
-    run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    )
-    .code(0);
+    deploy(&sim, &project).run().code(0);
     assert!(
         sim.calls("deploy")[0]
             .path
@@ -627,10 +578,7 @@ fn a_failure_after_the_job_started_names_the_job() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--json"],
-    );
+    let out = deploy(&sim, &project).args(&["--json"]).run();
     out.code(1);
     let doc = out.json();
     let id = sim.calls("checkDeployStatus").len();
@@ -681,10 +629,7 @@ fn a_lost_deploy_answer_is_never_retried() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(1);
     assert!(out.stderr.contains("HTTP 504"), "{}", out.stderr);
     assert!(

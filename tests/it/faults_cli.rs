@@ -9,7 +9,7 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use support::cli::{Project, Run, assert_one_clean_deploy, bin, run};
+use support::cli::{Project, Run, assert_one_clean_deploy, bin, deploy, run};
 use support::simulator::{DETAILED_POLL, Injected, Injection, Scenario, Simulator};
 
 /// A deploy whose first `count` status polls meet `kind`.
@@ -19,10 +19,7 @@ fn deploy_through(kind: Injected, count: u32) -> (Simulator, Run) {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     (sim, out)
 }
 
@@ -132,10 +129,7 @@ fn retry_after_never_outlasts_the_wait() {
     });
     let project = Project::default();
     let started = Instant::now();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--wait", "1"],
-    );
+    let out = deploy(&sim, &project).args(&["--wait", "1"]).run();
     out.code(0).has(": Succeeded");
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_one_clean_deploy(&sim);
@@ -148,10 +142,7 @@ fn the_wait_running_out_while_the_org_fails_exits_69_and_report_resumes() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--wait", "1"],
-    );
+    let out = deploy(&sim, &project).args(&["--wait", "1"]).run();
     out.code(69);
     assert!(
         out.stderr.contains("the wait ran out while polling failed"),
@@ -319,10 +310,7 @@ fn a_finished_deploy_whose_details_never_come_still_reports_its_outcome() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip"],
-    );
+    let out = deploy(&sim, &project).run();
     out.code(0).has("Succeeded");
     assert!(
         out.stderr

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use support::cli::{Project, SCALE, bin, run};
+use support::cli::{Project, SCALE, bin, deploy, run};
 use support::simulator::{Injected, Injection, Scenario, Simulator, TOKEN};
 
 fn write(path: &Path, text: &str) {
@@ -132,10 +132,7 @@ fn a_deploy_answer_nested_50000_deep_is_an_unreadable_answer_not_a_crash() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--json"],
-    );
+    let out = deploy(&sim, &project).args(&["--json"]).run();
     out.code(1);
     let doc = out.json();
     let message = doc["error"]["message"].as_str().unwrap_or_default();
@@ -162,19 +159,15 @@ fn deep_and_flooded_status_answers_are_polled_through() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
+    let out = deploy(&sim, &project)
+        .args(&[
             "--tests",
             "PortalUserDisablerTest",
             "--json",
             "--junit",
             "results/junit.xml",
-        ],
-    );
+        ])
+        .run();
     out.code(0);
     assert_eq!(out.json()["result"]["status"], "Succeeded");
     assert!(project.junit().is_file());
@@ -221,10 +214,7 @@ fn a_huge_retry_after_neither_panics_nor_outlasts_the_wait() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--wait", "1"],
-    );
+    let out = deploy(&sim, &project).args(&["--wait", "1"]).run();
     out.code(0);
 }
 
@@ -306,19 +296,15 @@ fn outputs_are_never_written_through_planted_links() {
     .code(0);
     std::fs::create_dir_all(project.root().join("results")).expect("creating a test folder");
     symlink(&victim, project.junit()).expect("planting a symlink");
-    run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
+    deploy(&sim, &project)
+        .args(&[
             "--tests",
             "PortalUserDisablerTest",
             "--junit",
             "results/junit.xml",
-        ],
-    )
-    .code(0);
+        ])
+        .run()
+        .code(0);
     assert_eq!(
         std::fs::read_to_string(&victim).unwrap_or_default(),
         "precious"
@@ -334,10 +320,7 @@ fn a_folder_as_junit_is_refused_before_anything_is_sent() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
     std::fs::create_dir_all(project.root().join("results")).expect("creating a test folder");
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--junit", "results"],
-    );
+    let out = deploy(&sim, &project).args(&["--junit", "results"]).run();
     out.code(2);
     assert!(
         out.stderr.contains("--junit `results` is a folder"),

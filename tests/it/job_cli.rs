@@ -5,7 +5,7 @@ use crate::support;
 
 use std::time::Duration;
 
-use support::cli::{Project, SCALE, assert_one_clean_deploy, bin, option, run};
+use support::cli::{Project, SCALE, assert_one_clean_deploy, bin, deploy, option, run};
 use support::simulator::{Injected, Injection, Scenario, Simulator, TOKEN};
 
 /// Runs `deploy` on a long job, sends SIGINT once it polls, and returns (exit code, stderr).
@@ -49,18 +49,9 @@ fn slow_deploy_past_wait_exits_69_and_report_resumes() {
     });
     let project = Project::default();
     // --wait 1 is 60 simulated seconds = 1.2 s at this scale.
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
-            "--tests",
-            "PortalUserDisablerTest",
-            "--wait",
-            "1",
-        ],
-    );
+    let out = deploy(&sim, &project)
+        .args(&["--tests", "PortalUserDisablerTest", "--wait", "1"])
+        .run();
     out.code(69)
         .has("(still running)")
         .has("portal-disable report 0Af");
@@ -90,10 +81,7 @@ fn async_prints_the_job_id_and_report_without_wait_shows_the_state() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--async"],
-    );
+    let out = deploy(&sim, &project).args(&["--async"]).run();
     out.code(0)
         .has("accepted (Queued)")
         .has("portal-disable report 0Af");
@@ -106,10 +94,7 @@ fn async_prints_the_job_id_and_report_without_wait_shows_the_state() {
         .has("Pending (still running)")
         .has(&format!("Job id: {id}"));
 
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--async", "--json"],
-    );
+    let out = deploy(&sim, &project).args(&["--async", "--json"]).run();
     out.code(0);
     let doc = out.json();
     assert_eq!(doc["result"]["status"], "Queued");
@@ -125,10 +110,7 @@ fn cancel_a_running_deploy() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &["deploy", "--zip", "deploy.zip", "--async"],
-    );
+    let out = deploy(&sim, &project).args(&["--async"]).run();
     let id = out.job_id();
     std::thread::sleep(Duration::from_millis(150));
     let out = run(&mut bin(&sim), &["cancel", &id]);
@@ -152,17 +134,9 @@ fn cancel_a_running_deploy() {
 fn validation_then_quick_deploy() {
     let sim = Simulator::start(Scenario::default());
     let project = Project::default();
-    let out = run(
-        bin(&sim).current_dir(project.root()),
-        &[
-            "deploy",
-            "--zip",
-            "deploy.zip",
-            "--dry-run",
-            "--tests",
-            "PortalUserDisablerTest",
-        ],
-    );
+    let out = deploy(&sim, &project)
+        .args(&["--dry-run", "--tests", "PortalUserDisablerTest"])
+        .run();
     out.code(0)
         .has("Validation 0Af")
         .has("portal-disable quick-deploy 0Af");

@@ -165,3 +165,34 @@ pub fn option(sim: &Simulator, name: &str) -> Vec<String> {
         .map(|(_, v)| v.clone())
         .collect()
 }
+
+/// `portal-disable deploy --zip deploy.zip` in a [`Project`] against the simulator, the
+/// invocation most deploy tests repeat: add flags, then [`Deploy::run`].
+pub struct Deploy<'a> {
+    sim: &'a Simulator,
+    project: &'a Project,
+    args: Vec<String>,
+}
+
+/// Starts a [`Deploy`] of `project`'s zip against `sim`.
+pub fn deploy<'a>(sim: &'a Simulator, project: &'a Project) -> Deploy<'a> {
+    Deploy {
+        sim,
+        project,
+        args: ["deploy", "--zip", "deploy.zip"].map(String::from).to_vec(),
+    }
+}
+
+impl Deploy<'_> {
+    /// More flags.
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Runs it (checking, as [`run`] does, that no token leaks).
+    pub fn run(self) -> Run {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        run(bin(self.sim).current_dir(self.project.root()), &args)
+    }
+}
