@@ -7,7 +7,7 @@
 //! nothing of ours.
 
 /// Longest name Salesforce accepts for an Apex class or trigger.
-pub const MAX_NAME_LEN: usize = 40;
+pub(crate) const MAX_NAME_LEN: usize = 40;
 
 /// Apex reserved keywords (Apex Developer Guide, "Reserved Keywords", release 262). They cannot
 /// name a class, trigger or variable. Compared case-insensitively: Apex is case-insensitive.
@@ -137,7 +137,7 @@ const RESERVED: &[&str] = &[
 
 /// Why a name is not a valid Apex identifier; `Display` completes "name `X` ...".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameProblem {
+pub(crate) enum NameProblem {
     Empty,
     FirstNotLetter,
     BadCharacter(char),
@@ -173,7 +173,7 @@ impl std::fmt::Display for NameProblem {
 }
 
 /// Checks a class or trigger name against Salesforce's rules.
-pub fn check_identifier(name: &str) -> Result<(), NameProblem> {
+pub(crate) fn check_identifier(name: &str) -> Result<(), NameProblem> {
     let mut chars = name.chars();
     let first = chars.next().ok_or(NameProblem::Empty)?;
     if !first.is_ascii_alphabetic() {
@@ -202,14 +202,14 @@ pub fn check_identifier(name: &str) -> Result<(), NameProblem> {
 }
 
 /// True when `word` is an Apex reserved keyword, in any letter case.
-pub fn is_reserved(word: &str) -> bool {
+pub(crate) fn is_reserved(word: &str) -> bool {
     RESERVED.iter().any(|r| r.eq_ignore_ascii_case(word))
 }
 
 /// Checks the API name of a custom field in the org's own namespace (`Something__c`): the part
 /// before `__c` follows the identifier rules (a reserved word is fine there, the suffix makes
 /// it unambiguous), and the whole name stays within 40 characters.
-pub fn check_custom_field(name: &str) -> Result<(), NameProblem> {
+pub(crate) fn check_custom_field(name: &str) -> Result<(), NameProblem> {
     let stem = name
         .strip_suffix("__c")
         .ok_or(NameProblem::NotCustomField)?;

@@ -11,9 +11,9 @@
 use std::fmt;
 
 /// The oldest version the generated Apex compiles on (explicit database access modes).
-pub const OLDEST: ApiVersion = ApiVersion(57);
+pub(crate) const OLDEST: ApiVersion = ApiVersion(57);
 /// The newest generally available release (Winter '27), and the default.
-pub const NEWEST: ApiVersion = ApiVersion(68);
+pub(crate) const NEWEST: ApiVersion = ApiVersion(68);
 
 /// A Salesforce API version such as `68.0`; only the major part is ever non-zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -30,17 +30,17 @@ const KNOWN_PREFIXES: &[(&str, &str)] = &[
 ];
 
 /// The key prefix of Contact Ids.
-pub const CONTACT_PREFIX: &str = "003";
+pub(crate) const CONTACT_PREFIX: &str = "003";
 /// The key prefix of User Ids.
-pub const USER_PREFIX: &str = "005";
+pub(crate) const USER_PREFIX: &str = "005";
 
 /// A record Id in its 18-character form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Id(String);
+pub(crate) struct Id(String);
 
 /// Why a text is not an Id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdProblem {
+pub(crate) enum IdProblem {
     /// Not 15 or 18 letters and digits.
     Form,
     /// 18 characters whose suffix cannot belong to the first 15.
@@ -49,7 +49,7 @@ pub enum IdProblem {
 
 impl Id {
     /// Reads a 15- or 18-character Id (surrounding spaces ignored) into its 18-character form.
-    pub fn parse(text: &str) -> Result<Id, IdProblem> {
+    pub(crate) fn parse(text: &str) -> Result<Id, IdProblem> {
         let text = text.trim();
         if !text.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(IdProblem::Form);
@@ -66,22 +66,22 @@ impl Id {
     }
 
     /// The 18 characters.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The key prefix: the first three characters, naming the object.
-    pub fn prefix(&self) -> &str {
+    pub(crate) fn prefix(&self) -> &str {
         &self.0[..3]
     }
 
     /// True for Contact Ids.
-    pub fn is_contact(&self) -> bool {
+    pub(crate) fn is_contact(&self) -> bool {
         self.prefix() == CONTACT_PREFIX
     }
 
     /// True for User Ids.
-    pub fn is_user(&self) -> bool {
+    pub(crate) fn is_user(&self) -> bool {
         self.prefix() == USER_PREFIX
     }
 }
@@ -93,7 +93,7 @@ impl fmt::Display for Id {
 }
 
 /// What object a key prefix names, as in "an Account", when it is a standard one we know.
-pub fn object_of_prefix(prefix: &str) -> Option<&'static str> {
+pub(crate) fn object_of_prefix(prefix: &str) -> Option<&'static str> {
     KNOWN_PREFIXES
         .iter()
         .find(|(p, _)| *p == prefix)
@@ -101,7 +101,7 @@ pub fn object_of_prefix(prefix: &str) -> Option<&'static str> {
 }
 
 /// The three suffix characters of a 15-character Id.
-pub fn suffix(id15: &str) -> String {
+pub(crate) fn suffix(id15: &str) -> String {
     id15.as_bytes()
         .chunks(5)
         .take(3)

@@ -14,7 +14,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static JOB: Mutex<Option<String>> = Mutex::new(None);
 
 /// Names the job a second Ctrl-C leaves running.
-pub fn set_job(id: &str) {
+pub(crate) fn set_job(id: &str) {
     if let Ok(mut job) = JOB.lock() {
         *job = Some(id.to_string());
     }
@@ -22,7 +22,7 @@ pub fn set_job(id: &str) {
 
 /// Installs the handler; a second call (or a failure to install) leaves the default
 /// behaviour, which still stops the process.
-pub fn install() {
+pub(crate) fn install() {
     let _ = ctrlc::set_handler(|| {
         // The handler runs on its own thread, not in the signal context: exiting is safe.
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
@@ -41,12 +41,12 @@ pub fn install() {
 }
 
 /// True once the user asked to stop.
-pub fn interrupted() -> bool {
+pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// Sleeps `duration` in short slices; returns false as soon as an interrupt arrives.
-pub fn sleep(duration: Duration) -> bool {
+pub(crate) fn sleep(duration: Duration) -> bool {
     let end = Instant::now() + duration;
     loop {
         if interrupted() {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// The switches' values for this process.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Knobs {
+pub(crate) struct Knobs {
     /// Every wait is multiplied by this: 1.0 in real use.
     pub time_scale: f64,
     /// The `deploy()` upload's timeout instead of the 10 minutes Salesforce allows.
@@ -35,7 +35,7 @@ impl Default for Knobs {
 static KNOBS: OnceLock<Knobs> = OnceLock::new();
 
 /// The switches, read from the environment on first use.
-pub fn get() -> &'static Knobs {
+pub(crate) fn get() -> &'static Knobs {
     KNOBS.get_or_init(read)
 }
 

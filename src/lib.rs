@@ -1,39 +1,47 @@
 //! portal-disable: generate, package and deploy the Apex that disables or deactivates
-//! Salesforce Experience Cloud users linked to Contacts.
+//! Salesforce Experience Cloud users linked to Contacts, and offboard Contacts through it.
 //!
-//! Data flows one way: settings (`config`, `settings`) -> rendered files (`apex`) -> files on
-//! disk (`generate`), or -> components (`source`) -> a deploy zip (`package`) -> `metadata`
-//! (the Metadata API client, with `auth` for the session) -> `report`. Leaves (`apex_names`,
-//! `api_version`, `error`, `interrupt`, `secret`) import nothing of ours.
+//! Data flows one way: `settings` -> rendered files (`apex`) -> files on disk (`generate`),
+//! or -> components (`source`) -> a deploy zip (`package`) -> the org (`org`, with `auth` for
+//! the session, `metadata` for SOAP and `rest` for REST) -> `report`; `commands` is where a
+//! subcommand's arguments meet that flow. `docs/ARCHITECTURE.md` maps it in full.
+//!
+//! This is a binary's library. Its public surface is what the integration tests and the
+//! benchmarks reach, and nothing else: `cli` (parsing a command line), `settings` (the
+//! settings a command line gives), `apex` (rendering), `package` (packing), `metadata` (the
+//! SOAP client, its parser and its envelopes, checked against captured answers), `report`
+//! (what a result looks like), `auth` (credential sources and the session), `http` (the TLS
+//! provider), `secret` and `choice`. Every other module is `pub(crate)`, and the
+//! `unreachable_pub` lint keeps items at that.
 
 pub mod apex;
-pub mod apex_names;
-pub mod api_version;
+pub(crate) mod apex_names;
+pub(crate) mod api_version;
 pub mod auth;
 pub mod choice;
 pub mod cli;
-pub mod commands;
-pub mod error;
-pub mod exit;
-pub mod fs;
-pub mod generate;
+pub(crate) mod commands;
+pub(crate) mod error;
+pub(crate) mod exit;
+pub(crate) mod fs;
+pub(crate) mod generate;
 pub mod http;
-pub mod ids;
-pub mod interrupt;
-pub mod knobs;
-pub mod limits;
+pub(crate) mod ids;
+pub(crate) mod interrupt;
+pub(crate) mod knobs;
+pub(crate) mod limits;
 pub mod metadata;
-pub mod org;
-pub mod output;
+pub(crate) mod org;
+pub(crate) mod output;
 pub mod package;
 pub mod report;
-pub mod rest;
-pub mod schedule;
+pub(crate) mod rest;
+pub(crate) mod schedule;
 pub mod secret;
 pub mod settings;
-pub mod source;
-pub mod test_level;
-pub mod wait;
+pub(crate) mod source;
+pub(crate) mod test_level;
+pub(crate) mod wait;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

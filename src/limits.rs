@@ -9,12 +9,12 @@
 use crate::error::{Bad, Error, Result};
 
 /// Files per deploy (35,000 only for AppExchange packages, which this is not).
-pub const MAX_FILES: u64 = 10_000;
+pub(crate) const MAX_FILES: u64 = 10_000;
 /// Uncompressed bytes (600 MB in the current Metadata API documentation).
-pub const MAX_UNCOMPRESSED: u64 = 629_145_600;
+pub(crate) const MAX_UNCOMPRESSED: u64 = 629_145_600;
 /// Compressed zip bytes: "39 MB" as the sf CLI counts it (39,000,000, SDR
 /// `metadataApiDeploy.ts`); base64 in the SOAP request then stays under the 50 MB message limit.
-pub const MAX_COMPRESSED: u64 = 39_000_000;
+pub(crate) const MAX_COMPRESSED: u64 = 39_000_000;
 /// Warn from this share of a limit on.
 const WARN_PERCENT: u64 = 80;
 
@@ -22,7 +22,7 @@ const ADVICE: &str = "split the components into several deploys (package fewer o
 
 /// Checks the file count and the uncompressed size; returns the warnings for values at 80 %
 /// of a limit or more.
-pub fn preflight(files: u64, uncompressed: u64) -> Result<Vec<String>> {
+pub(crate) fn preflight(files: u64, uncompressed: u64) -> Result<Vec<String>> {
     if files > MAX_FILES {
         return Err(Error::input(
             Bad::LimitExceeded,
@@ -65,7 +65,7 @@ pub fn preflight(files: u64, uncompressed: u64) -> Result<Vec<String>> {
 
 /// The error once the zip being written passes the compressed limit, at entry `index` (1-based)
 /// of `entries`, named `name`.
-pub fn compressed_over(written: u64, index: usize, entries: usize, name: &str) -> Error {
+pub(crate) fn compressed_over(written: u64, index: usize, entries: usize, name: &str) -> Error {
     Error::input(
         Bad::LimitExceeded,
         format!(
@@ -79,7 +79,7 @@ pub fn compressed_over(written: u64, index: usize, entries: usize, name: &str) -
 }
 
 /// The warning for a finished zip at 80 % of the compressed limit or more.
-pub fn compressed_warning(written: u64) -> Option<String> {
+pub(crate) fn compressed_warning(written: u64) -> Option<String> {
     (written * 100 >= MAX_COMPRESSED * WARN_PERCENT).then(|| {
         format!(
             "the zip is {} bytes, {} % of the Metadata API limit of {} (39 MB)",
@@ -91,7 +91,7 @@ pub fn compressed_warning(written: u64) -> Option<String> {
 }
 
 /// 39000000 -> "39,000,000": limits are read by people comparing figures.
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {

@@ -22,7 +22,7 @@ use crate::secret;
 /// Text for people, safe to print: secrets scrubbed, control characters other than newline
 /// and tab escaped (`\u{1b}`), and a line starting with `::` (a GitHub workflow command)
 /// escaped with a backslash.
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let scrubbed = secret::scrub(text);
     let mut out = String::with_capacity(scrubbed.len());
     for (n, line) in scrubbed.split('\n').enumerate() {
@@ -45,7 +45,7 @@ pub fn clean(text: &str) -> String {
 
 /// Writes human text to stdout in one piece ([`clean`]ed). A closed pipe is not an error:
 /// the reader left.
-pub fn stdout(text: &str) -> Result<()> {
+pub(crate) fn stdout(text: &str) -> Result<()> {
     raw_stdout(&clean(text))
 }
 
@@ -59,41 +59,41 @@ fn raw_stdout(text: &str) -> Result<()> {
 }
 
 /// One line on stderr (progress, a report line), [`clean`]ed; never fails, never panics.
-pub fn stderr_line(text: &str) {
+pub(crate) fn stderr_line(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{}", clean(text));
 }
 
 /// `portal-disable: warning: ...` on stderr.
-pub fn warning(text: &str) {
+pub(crate) fn warning(text: &str) {
     stderr_line(&format!("portal-disable: warning: {text}"));
 }
 
 /// `portal-disable: error: ...` on stderr: the one line every failed command prints.
-pub fn error_line(error: &dyn std::fmt::Display) {
+pub(crate) fn error_line(error: &dyn std::fmt::Display) {
     stderr_line(&format!("portal-disable: error: {error}"));
 }
 
 /// A `--json` document on stdout.
-pub fn json(value: &impl Serialize) -> Result<()> {
+pub(crate) fn json(value: &impl Serialize) -> Result<()> {
     raw_stdout(&document(value))
 }
 
 /// A document already rendered by [`document`] on stdout.
-pub fn json_text(text: &str) -> Result<()> {
+pub(crate) fn json_text(text: &str) -> Result<()> {
     raw_stdout(&secret::scrub(text))
 }
 
 /// The document's text: pretty, as the sf CLI prints it, one trailing newline, secrets
 /// scrubbed (serde escapes every control character in strings).
-pub fn document(value: &impl Serialize) -> String {
+pub(crate) fn document(value: &impl Serialize) -> String {
     // Our types always serialize; an empty object keeps stdout valid JSON all the same.
     let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string()) + "\n";
     secret::scrub(&text).into_owned()
 }
 
 /// The error document: `{"status": <exit code>, "error": {"name", "message", "jobId"?}}`.
-pub fn error_document(
+pub(crate) fn error_document(
     status: u8,
     name: &str,
     message: &str,
@@ -107,7 +107,7 @@ pub fn error_document(
 }
 
 /// Prints `error` as the one JSON document of a `--json` command.
-pub fn json_error(error: &Error, job_id: Option<&str>) -> Result<()> {
+pub(crate) fn json_error(error: &Error, job_id: Option<&str>) -> Result<()> {
     json(&error_document(
         error.exit_code(),
         error.name(),

@@ -13,12 +13,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
-pub const MAX_INTERVAL: Duration = Duration::from_secs(10);
+pub(crate) const MIN_INTERVAL: Duration = Duration::from_secs(1);
+pub(crate) const MAX_INTERVAL: Duration = Duration::from_secs(10);
 
 /// The clock of a deploy command: the poll interval and every other wait, scaled.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     pub scale: f64,
 }
 
@@ -30,14 +30,14 @@ impl Default for Schedule {
 
 impl Schedule {
     /// The process's clock: real time, or the tests' scaled time (`knobs.rs`).
-    pub fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         Schedule {
             scale: crate::knobs::get().time_scale,
         }
     }
 
     /// The wait before the next poll, `elapsed` being real time since the deploy started.
-    pub fn interval(&self, elapsed: Duration) -> Duration {
+    pub(crate) fn interval(&self, elapsed: Duration) -> Duration {
         let nominal = elapsed.as_secs_f64() / self.scale;
         let seconds = (nominal / 5.0).clamp(MIN_INTERVAL.as_secs_f64(), MAX_INTERVAL.as_secs_f64());
         self.scaled(Duration::from_secs_f64(seconds))
@@ -45,7 +45,7 @@ impl Schedule {
 
     /// A real duration for a nominal one (`--wait` minutes, retry pauses), saturating: a
     /// `Retry-After` of `u64::MAX` seconds must not panic.
-    pub fn scaled(&self, nominal: Duration) -> Duration {
+    pub(crate) fn scaled(&self, nominal: Duration) -> Duration {
         Duration::try_from_secs_f64(nominal.as_secs_f64() * self.scale).unwrap_or(Duration::MAX)
     }
 }
@@ -53,14 +53,14 @@ impl Schedule {
 /// The pause before retrying after the `streak`-th failure in a row (1 for the first):
 /// 1 s doubling up to 10 s, each pause moved by up to ±20 % so that many CI jobs hit by one
 /// outage do not poll in step. `jitter` is a number in [0, 1).
-pub fn backoff(streak: u32, jitter: f64) -> Duration {
+pub(crate) fn backoff(streak: u32, jitter: f64) -> Duration {
     let nominal = MIN_INTERVAL.as_secs_f64() * 2f64.powi(streak.saturating_sub(1).min(16) as i32);
     let capped = nominal.min(MAX_INTERVAL.as_secs_f64());
     Duration::from_secs_f64(capped * (0.8 + 0.4 * jitter.clamp(0.0, 1.0)))
 }
 
 /// A number in [0, 1) for the jitter: no cryptography needed, only processes that differ.
-pub fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static STATE: AtomicU64 = AtomicU64::new(0);
     let mut x = STATE.load(Ordering::Relaxed);
@@ -81,7 +81,7 @@ pub fn jitter() -> f64 {
 /// How long ago a Salesforce timestamp (`2020-10-28T13:33:25.000Z`, or `+0000` as REST writes
 /// it) was, by the local clock; `None` when unreadable or in the future. Lets `report` pick up
 /// a job's poll interval where a deploy that has run for minutes left it.
-pub fn age(timestamp: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn age(timestamp: &str, now: SystemTime) -> Option<Duration> {
     let t = timestamp.trim();
     let number = |range: std::ops::Range<usize>| t.get(range)?.parse::<i64>().ok();
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);

@@ -18,7 +18,7 @@ use declaration::{break_declaration, join_declaration};
 const WIDTH: usize = 80;
 
 /// Joins hugged calls that fit on one line and hugs one-line calls that do not.
-pub fn refit(source: &str) -> String {
+pub(super) fn refit(source: &str) -> String {
     let lines: Vec<&str> = source.lines().collect();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;

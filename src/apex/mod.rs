@@ -8,7 +8,7 @@
 
 mod context;
 mod layout;
-pub mod marker;
+pub(crate) mod marker;
 mod templates;
 
 use std::path::PathBuf;

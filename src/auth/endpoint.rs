@@ -13,7 +13,7 @@ use crate::error::{Bad, Error, Result};
 /// Parses and checks an org instance URL named by `source` (the variable it came from).
 /// Messages name the source and what is wrong, never the value: a token pasted into the wrong
 /// variable must not reach a CI log.
-pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
+pub(crate) fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
     let bad =
         |problem: String| Error::input(Bad::InvalidCredentials, format!("{source} {problem}"));
     let url = Url::parse(text.trim()).map_err(|e| {
@@ -38,7 +38,7 @@ pub fn parse_instance_url(text: &str, source: &str) -> Result<Url> {
 
 /// The login URL for an sfdx auth URL's host, which carries no scheme: https, except a
 /// loopback host, which is reached over plain http.
-pub fn url_for_host(host_and_port: &str, source: &str) -> Result<Url> {
+pub(crate) fn url_for_host(host_and_port: &str, source: &str) -> Result<Url> {
     let host = host_and_port
         .rsplit_once(':')
         .filter(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
@@ -50,7 +50,7 @@ pub fn url_for_host(host_and_port: &str, source: &str) -> Result<Url> {
 }
 
 /// Refuses anything but https, or http to a loopback host.
-pub fn check_scheme(url: &Url, source: &str) -> Result<()> {
+pub(crate) fn check_scheme(url: &Url, source: &str) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
@@ -68,7 +68,7 @@ pub fn check_scheme(url: &Url, source: &str) -> Result<()> {
 }
 
 /// True for 127.0.0.0/8, `::1` and `localhost`.
-pub fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),

@@ -31,7 +31,7 @@ struct Claims<'a> {
 
 /// Why no assertion could be built, without quoting the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JwtProblem {
+pub(crate) enum JwtProblem {
     /// The key file is not an RSA private key in PEM (PKCS#1 or PKCS#8).
     NotAnRsaPem,
     /// An RSA key, but under 2048 or over 4096 bits (or an exponent out of range).
@@ -55,12 +55,12 @@ impl std::fmt::Display for JwtProblem {
 }
 
 /// Checks that `pem` holds an RSA private key we can sign with, before any request.
-pub fn check_private_key(pem: &Secret) -> Result<(), JwtProblem> {
+pub(crate) fn check_private_key(pem: &Secret) -> Result<(), JwtProblem> {
     key_pair(pem.expose()).map(|_| ())
 }
 
 /// Builds the signed assertion for `client_id` and `username`, for audience `audience`.
-pub fn assertion(
+pub(crate) fn assertion(
     client_id: &str,
     username: &str,
     audience: &str,

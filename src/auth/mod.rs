@@ -9,13 +9,13 @@
 //! `INVALID_SESSION_ID` mid-deploy ([`Credentials::relogin`]). Secrets only ever come from the
 //! environment, files or the sf CLI, never from flags (they would show in `ps`).
 
-pub mod endpoint;
-pub mod jwt;
-pub mod oauth;
-pub mod sf_cli;
-pub mod sfdx_auth_url;
+pub(crate) mod endpoint;
+pub(crate) mod jwt;
+pub(crate) mod oauth;
+pub(crate) mod sf_cli;
+pub(crate) mod sfdx_auth_url;
 pub mod sources;
-pub mod token;
+pub(crate) mod token;
 
 use url::Url;
 

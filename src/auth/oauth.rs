@@ -18,7 +18,7 @@ const MAX_TOKEN_ANSWER: u64 = 1024 * 1024;
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The token request for `credentials` (an OAuth source), sent once.
-pub fn login(credentials: &Credentials) -> Result<Session> {
+pub(crate) fn login(credentials: &Credentials) -> Result<Session> {
     let (base, grant) = grant_for(credentials)?;
     let url = base.join("services/oauth2/token").map_err(|e| {
         Error::input(

@@ -28,15 +28,15 @@ use crate::error::{Bad, Error, Result};
 
 use answer::{Answer, Refusal, connection_expired, interpret, one_line, usable_token};
 
-pub use config::{ConfiguredOrg, default_target_org};
+pub(crate) use config::default_target_org;
 
 /// The variable of `--target-org`, as the sf CLI names it.
-pub const TARGET_ORG_VAR: &str = "SF_TARGET_ORG";
+pub(crate) const TARGET_ORG_VAR: &str = "SF_TARGET_ORG";
 
 /// How long one sf command may take before it is stopped. The sf CLI answers in 1 to 3 s (plus
 /// one HTTP round trip when it refreshes the token); its first run after an install or an
 /// update builds caches and can take much longer.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The most stdout read from one sf command (an answer is about 1 KB).
 const MAX_STDOUT: u64 = 1024 * 1024;
@@ -105,7 +105,7 @@ impl SfOrg {
 }
 
 /// A session for `org` from the installed sf CLI.
-pub fn session(org: &SfOrg) -> Result<Session> {
+pub(crate) fn session(org: &SfOrg) -> Result<Session> {
     let display = ask(org, &["org", "display"]).map_err(|r| r.into_error(org))?;
     let result = &display.result;
     let alias = result.get("alias").and_then(Value::as_str);
@@ -263,7 +263,7 @@ fn timeout() -> Duration {
 
 /// The user's home folder, where the sf CLI keeps its global settings (`HOME`; on Windows
 /// `USERPROFILE`, as Node's `os.homedir()` reads them).
-pub fn home_folder(var: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+pub(crate) fn home_folder(var: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     let name = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
     var(name)
         .filter(|h| !h.trim().is_empty())
@@ -271,7 +271,10 @@ pub fn home_folder(var: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
 }
 
 /// The configured default org for a run in `cwd`, as an [`SfOrg`].
-pub fn configured(cwd: &Path, var: &dyn Fn(&str) -> Option<String>) -> Result<Option<SfOrg>> {
+pub(crate) fn configured(
+    cwd: &Path,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<SfOrg>> {
     let home = home_folder(var);
     Ok(
         default_target_org(cwd, home.as_deref())?.map(|found| SfOrg {

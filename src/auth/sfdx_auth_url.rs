@@ -10,7 +10,7 @@ use crate::secret::Secret;
 
 /// A parsed sfdx auth URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SfdxAuthUrl {
+pub(crate) struct SfdxAuthUrl {
     pub client_id: String,
     pub client_secret: Secret,
     pub refresh_token: Secret,
@@ -20,7 +20,7 @@ pub struct SfdxAuthUrl {
 
 /// What is wrong with an auth URL, without quoting it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthUrlProblem {
+pub(crate) enum AuthUrlProblem {
     NotForceScheme,
     MissingParts,
     BadClientId,
@@ -115,7 +115,7 @@ fn token_chars(part: &str, may_be_empty: bool) -> bool {
 /// Reads an auth URL from the text of a file: the bare URL, or the JSON that
 /// `sf org auth show-sfdx-auth-url --json` writes (`result.sfdxAuthUrl`, else a top-level
 /// `sfdxAuthUrl`), as `sf org login sfdx-url` accepts.
-pub fn from_file_text(text: &str) -> Result<SfdxAuthUrl, AuthUrlProblem> {
+pub(crate) fn from_file_text(text: &str) -> Result<SfdxAuthUrl, AuthUrlProblem> {
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
         let json: serde_json::Value =

@@ -8,7 +8,7 @@ use crate::secret::Secret;
 
 /// One OAuth grant, with what it sends.
 #[derive(Debug, Clone)]
-pub enum Grant {
+pub(crate) enum Grant {
     /// The sfdx auth URL's refresh token.
     RefreshToken {
         client_id: String,
@@ -26,7 +26,7 @@ pub enum Grant {
 
 impl Grant {
     /// The flow's name in messages.
-    pub fn flow(&self) -> &'static str {
+    pub(crate) fn flow(&self) -> &'static str {
         match self {
             Grant::RefreshToken { .. } => "sfdx auth URL (refresh token)",
             Grant::JwtBearer { .. } => "JWT bearer",
@@ -36,7 +36,7 @@ impl Grant {
 
     /// The `application/x-www-form-urlencoded` fields. The values are secrets: the form is
     /// sent, never printed.
-    pub fn form(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn form(&self) -> Vec<(&'static str, String)> {
         match self {
             Grant::RefreshToken {
                 client_id,
@@ -75,7 +75,7 @@ impl Grant {
 
 /// A session: the access token and the instance to call with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub access_token: Secret,
     pub instance_url: String,
 }
@@ -95,7 +95,7 @@ struct RawError {
 
 /// A refused login: which flow, Salesforce's error and description, and the likely fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OAuthError {
+pub(crate) struct OAuthError {
     pub flow: &'static str,
     pub error: String,
     pub description: String,
@@ -155,7 +155,11 @@ impl OAuthError {
 }
 
 /// Turns the token endpoint's answer into a token, or into the refusal.
-pub fn parse_response(flow: &'static str, status: u16, body: &str) -> Result<Token, OAuthError> {
+pub(crate) fn parse_response(
+    flow: &'static str,
+    status: u16,
+    body: &str,
+) -> Result<Token, OAuthError> {
     if (200..300).contains(&status)
         && let Ok(raw) = serde_json::from_str::<RawToken>(body)
     {

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::output;
 
 /// Prints the script for the chosen shell.
-pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
+pub(crate) fn run(args: &CompletionsArgs) -> Result<ExitCode> {
     output::stdout(&args.script())?;
     Ok(ExitCode::SUCCESS)
 }

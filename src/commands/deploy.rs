@@ -29,7 +29,7 @@ use crate::settings::config::ConfigFile;
 use crate::{output, wait};
 
 /// Runs `deploy` in folder `root`.
-pub fn run(root: &Path, args: &DeployArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &DeployArgs) -> Result<ExitCode> {
     let reporter = Reporter {
         options: args.output.options(),
     };
@@ -140,7 +140,7 @@ fn deploy_error(org: &Org, error: CallError) -> Error {
 }
 
 /// Connection attempts for `deploy()` when no connection could be made at all.
-pub const DEPLOY_CONNECT_ATTEMPTS: u32 = 3;
+pub(crate) const DEPLOY_CONNECT_ATTEMPTS: u32 = 3;
 
 /// `deploy()`, sent at most once: only a failure to connect (DNS, refused, TLS handshake),
 /// after which nothing of the request has left this machine, is tried again, with backoff.
@@ -265,7 +265,7 @@ fn prepare(root: &Path, args: &DeployArgs, config: &ConfigFile) -> Result<Prepar
 
 /// DeployOptions from the flags, checked. `default_tests` (the generated test class) run with
 /// RunSpecifiedTests when no --tests is given and the level is RunSpecifiedTests or unset.
-pub fn deploy_options(
+pub(crate) fn deploy_options(
     args: &DeployArgs,
     defaults: &DeployDefaults,
     single_package: bool,

@@ -12,7 +12,7 @@ use crate::output;
 use crate::settings::config;
 
 /// Runs `generate` in folder `root`.
-pub fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &GenerateArgs) -> Result<ExitCode> {
     let settings = config::load(root, &args.overrides())?;
     let files = apex::render(&settings)?;
     let planned = plan::plan(root, &settings.output_dir, &files)?;

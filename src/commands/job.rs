@@ -19,7 +19,7 @@ use crate::report::deliver::Reporter;
 use crate::report::progress::Progress;
 
 /// A deploy job id: `0Af` and 15 or 18 letters and digits.
-pub fn check_job_id(id: &str, what: &str) -> Result<()> {
+pub(crate) fn check_job_id(id: &str, what: &str) -> Result<()> {
     let ok = id.starts_with("0Af")
         && matches!(id.len(), 15 | 18)
         && id.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -52,7 +52,7 @@ fn join(
 }
 
 /// `report JOB_ID [--wait M]`.
-pub fn report(args: &ReportArgs) -> Result<ExitCode> {
+pub(crate) fn report(args: &ReportArgs) -> Result<ExitCode> {
     let reporter = Reporter {
         options: args.output.options(),
     };
@@ -81,7 +81,7 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
 
 /// `cancel JOB_ID`: exit 0 once the job is Canceled, 1 when it ended otherwise (too late to
 /// cancel), 69 while still Canceling when --wait runs out.
-pub fn cancel(args: &CancelArgs) -> Result<ExitCode> {
+pub(crate) fn cancel(args: &CancelArgs) -> Result<ExitCode> {
     let reporter = Reporter {
         options: args.output.options(),
     };
@@ -123,7 +123,7 @@ const QUICK_DEPLOY_NEEDS: &str =
     "quick deploy needs a successful validation with tests from the last 10 days in this org";
 
 /// `quick-deploy VALIDATION_ID`.
-pub fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
+pub(crate) fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
     let reporter = Reporter {
         options: args.output.options(),
     };

@@ -1,9 +1,9 @@
 //! One module per subcommand: each turns parsed arguments into work and an exit code.
 
-pub mod completions;
-pub mod deploy;
-pub mod generate;
-pub mod job;
-pub mod offboard;
+pub(crate) mod completions;
+pub(crate) mod deploy;
+pub(crate) mod generate;
+pub(crate) mod job;
+pub(crate) mod offboard;
 
-pub mod package;
+pub(crate) mod package;

@@ -26,7 +26,7 @@ struct Report {
 }
 
 /// Runs `package` in folder `root`. With `--json`, errors are JSON on stdout too.
-pub fn run(root: &Path, args: &PackageArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &PackageArgs) -> Result<ExitCode> {
     match package(root, args) {
         Ok(report) if args.json => {
             output::json(&report_json(&report))?;

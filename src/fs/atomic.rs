@@ -54,7 +54,12 @@ fn parent_of(dest: &Path) -> &Path {
 /// Checks, before any work or request, that a file can be written at `dest` (shown as
 /// `shown`, named `what` in messages, such as `--junit`; `fix` says what to give instead): it
 /// has a file name, is not a folder, and no file stands where one of its folders must be.
-pub fn check_file_destination(dest: &Path, shown: &Path, what: &str, fix: &str) -> Result<()> {
+pub(crate) fn check_file_destination(
+    dest: &Path,
+    shown: &Path,
+    what: &str,
+    fix: &str,
+) -> Result<()> {
     if dest.file_name().is_none() {
         return Err(Error::input(
             Bad::InvalidPath,
@@ -88,7 +93,7 @@ pub fn check_file_destination(dest: &Path, shown: &Path, what: &str, fix: &str) 
 }
 
 /// A file being written; it replaces `dest` on [`AtomicFile::commit`].
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     temp: NamedTempFile,
     dest: PathBuf,
     shown: PathBuf,
@@ -96,7 +101,7 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     /// Starts writing `dest`, whose folder must exist.
-    pub fn create(dest: &Path, shown: &Path) -> Result<Self> {
+    pub(crate) fn create(dest: &Path, shown: &Path) -> Result<Self> {
         let parent = parent_of(dest);
         let prefix = prefix(dest);
         let temp = builder(&prefix, FILE_MODE)
@@ -110,17 +115,12 @@ impl AtomicFile {
     }
 
     /// Where to write the content.
-    pub fn file(&mut self) -> &mut File {
+    pub(crate) fn file(&mut self) -> &mut File {
         self.temp.as_file_mut()
     }
 
-    /// The destination as the user gave it, for messages.
-    pub fn shown(&self) -> &Path {
-        &self.shown
-    }
-
     /// Flushes the content to disk and renames it into place.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         let shown = self.shown.clone();
         self.temp
             .as_file_mut()
@@ -136,7 +136,7 @@ impl AtomicFile {
 
 /// Writes `bytes` to `dest` atomically, creating its missing folders (a results or JUnit file
 /// in a folder of its own).
-pub fn write_file(dest: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(dest: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
     let parent = parent_of(dest);
     std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
     let mut file = AtomicFile::create(dest, shown)?;
@@ -148,7 +148,7 @@ pub fn write_file(dest: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A folder being filled; it becomes `dest` on [`AtomicDir::commit`]. `dest` must not exist,
 /// or be an empty folder (which it replaces).
-pub struct AtomicDir {
+pub(crate) struct AtomicDir {
     temp: Option<TempDir>,
     dest: PathBuf,
     shown: PathBuf,
@@ -156,7 +156,7 @@ pub struct AtomicDir {
 
 impl AtomicDir {
     /// Starts filling `dest`; refuses a destination that is a file or a folder with content.
-    pub fn create(dest: &Path, shown: &Path, flag: &str) -> Result<Self> {
+    pub(crate) fn create(dest: &Path, shown: &Path, flag: &str) -> Result<Self> {
         match std::fs::read_dir(dest) {
             Ok(mut entries) => {
                 if entries.next().is_some() {
@@ -204,12 +204,12 @@ impl AtomicDir {
     }
 
     /// Where to write the content.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.temp.as_ref().map_or(self.dest.as_path(), |t| t.path())
     }
 
     /// Renames the finished folder into place.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         let Some(temp) = self.temp.take() else {
             return Ok(());
         };
@@ -231,14 +231,14 @@ impl AtomicDir {
 /// and only when every one is complete are they renamed into place. A failure before that
 /// removes the temporaries and every folder this set created, leaving the project as it was.
 #[derive(Default)]
-pub struct FileSet {
+pub(crate) struct FileSet {
     staged: Vec<(NamedTempFile, PathBuf)>,
     created_dirs: Vec<PathBuf>,
 }
 
 impl FileSet {
     /// Stages `bytes` for `dest` (shown as `shown`).
-    pub fn stage(&mut self, dest: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn stage(&mut self, dest: &Path, shown: &Path, bytes: &[u8]) -> Result<()> {
         let parent = parent_of(dest).to_path_buf();
         self.create_dirs(&parent)?;
         let prefix = prefix(dest);
@@ -255,7 +255,7 @@ impl FileSet {
 
     /// Renames every staged file into place. Renames within one folder are atomic; only a
     /// failure between two renames could leave a mix, and it is reported.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         for (temp, dest) in std::mem::take(&mut self.staged) {
             temp.persist(&dest)
                 .map_err(|e| Error::io("replace", &dest, e.error))?;

@@ -5,6 +5,6 @@
 //! through these, so a rule (links stay inside, no FIFO, nothing half-written) holds everywhere
 //! once it holds here.
 
-pub mod atomic;
-pub mod read;
-pub mod walk;
+pub(crate) mod atomic;
+pub(crate) mod read;
+pub(crate) mod walk;

@@ -12,11 +12,11 @@ use std::path::Path;
 use crate::error::{Bad, Error};
 
 /// The most bytes of one small input file: a config file, an auth URL file, a key, a manifest.
-pub const SMALL_FILE: u64 = 4 * 1024 * 1024;
+pub(crate) const SMALL_FILE: u64 = 4 * 1024 * 1024;
 
 /// Why a read failed.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     NotFound,
     /// A folder, FIFO, socket or device where a file must be.
     NotRegular(&'static str),
@@ -41,7 +41,7 @@ impl std::fmt::Display for ReadError {
 
 impl ReadError {
     /// The user-facing error, `shown` naming the file as the user gave it.
-    pub fn into_error(self, shown: &Path) -> Error {
+    pub(crate) fn into_error(self, shown: &Path) -> Error {
         let shown = shown.display();
         match self {
             ReadError::NotFound => Error::input(
@@ -68,7 +68,7 @@ impl ReadError {
 }
 
 /// What a non-regular file is, in words.
-pub fn kind_of(file_type: std::fs::FileType) -> &'static str {
+pub(crate) fn kind_of(file_type: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -90,7 +90,7 @@ pub fn kind_of(file_type: std::fs::FileType) -> &'static str {
 }
 
 /// Opens `path` (following links) when it is a regular file.
-pub fn open_regular(path: &Path) -> Result<File, ReadError> {
+pub(crate) fn open_regular(path: &Path) -> Result<File, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
         _ => ReadError::Io(e),
@@ -108,12 +108,12 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
 }
 
 /// The bytes of a regular file of at most `limit` bytes.
-pub fn bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     bounded(open_regular(path)?, limit)
 }
 
 /// Up to `limit` bytes of `reader`; more is [`ReadError::TooLarge`].
-pub fn bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut out = Vec::new();
     reader
         .take(limit.saturating_add(1))
@@ -126,7 +126,7 @@ pub fn bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
 }
 
 /// The UTF-8 text of a small regular file ([`SMALL_FILE`]).
-pub fn text(path: &Path) -> Result<String, ReadError> {
+pub(crate) fn text(path: &Path) -> Result<String, ReadError> {
     String::from_utf8(bytes(path, SMALL_FILE)?).map_err(|_| ReadError::NotUtf8)
 }
 

@@ -19,11 +19,11 @@ use super::read::kind_of;
 use crate::error::{Bad, Error, Result};
 
 /// The ignore file of an SFDX project, at its root.
-pub const FORCEIGNORE: &str = ".forceignore";
+pub(crate) const FORCEIGNORE: &str = ".forceignore";
 
 /// One file found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     /// Path below the walked folder, `/`-separated (`classes/A.cls`).
     pub rel: String,
     /// Path on disk (through any link, which was checked).
@@ -35,7 +35,7 @@ pub struct Found {
 
 /// Patterns to leave out, read from a project's `.forceignore`.
 #[derive(Clone)]
-pub struct Ignore {
+pub(crate) struct Ignore {
     matcher: Gitignore,
     /// The project root the patterns are relative to.
     root: PathBuf,
@@ -43,7 +43,7 @@ pub struct Ignore {
 
 impl Ignore {
     /// The `.forceignore` of project `root`, if it has one.
-    pub fn forceignore(root: &Path) -> Result<Option<Ignore>> {
+    pub(crate) fn forceignore(root: &Path) -> Result<Option<Ignore>> {
         let path = root.join(FORCEIGNORE);
         if !path.is_file() {
             return Ok(None);
@@ -77,7 +77,7 @@ impl Ignore {
 
 /// Every file below `disk` (shown to the user as `display`, and called `what` in messages:
 /// "source folder", "metadata folder"), by the rules of this module.
-pub fn files(
+pub(crate) fn files(
     disk: &Path,
     display: &Path,
     what: &'static str,
@@ -280,7 +280,7 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
 }
 
 /// `dir` + `/` + `rel`, with forward slashes whatever the platform, as messages show paths.
-pub fn join_display(dir: &Path, rel: &str) -> String {
+pub(crate) fn join_display(dir: &Path, rel: &str) -> String {
     let dir = dir.to_string_lossy();
     if dir.is_empty() || dir == "." {
         rel.to_string()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// The unified diff of every planned file that differs from the disk (empty when clean).
 /// A missing file diffs against nothing; a stale generated file (one the settings no longer
 /// produce) diffs to nothing.
-pub fn diffs(planned: &[PlannedFile], stale: &[(PathBuf, String)]) -> Vec<String> {
+pub(crate) fn diffs(planned: &[PlannedFile], stale: &[(PathBuf, String)]) -> Vec<String> {
     let stale_diffs = stale.iter().map(|(path, content)| {
         let path = path.display().to_string();
         similar::TextDiff::from_lines(content.as_str(), "")

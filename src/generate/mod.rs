@@ -2,6 +2,6 @@
 //! ([`plan`]), writing all of them or none ([`write`]), and the `--check` drift diff
 //! ([`drift`]).
 
-pub mod drift;
-pub mod plan;
-pub mod write;
+pub(crate) mod drift;
+pub(crate) mod plan;
+pub(crate) mod write;

@@ -9,7 +9,7 @@ use crate::source::types::{Form, TYPES};
 
 /// What writing one file would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     /// No file there yet.
     Create,
     /// Our own, unedited file with other content.
@@ -22,7 +22,7 @@ pub enum Action {
 
 /// One file to write, with its full content (marker included) and what writing it does.
 #[derive(Debug, Clone)]
-pub struct PlannedFile {
+pub(crate) struct PlannedFile {
     /// Path as the user sees it: the output folder joined with the file's relative path.
     pub display_path: PathBuf,
     /// Path on disk (the project root joined with `display_path`).
@@ -34,7 +34,11 @@ pub struct PlannedFile {
 }
 
 /// Looks at the disk for every rendered file. Reads only; writes nothing.
-pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Vec<PlannedFile>> {
+pub(crate) fn plan(
+    root: &Path,
+    output_dir: &Path,
+    files: &[RenderedFile],
+) -> Result<Vec<PlannedFile>> {
     files
         .iter()
         .map(|file| {
@@ -79,7 +83,7 @@ pub fn plan(root: &Path, output_dir: &Path, files: &[RenderedFile]) -> Result<Ve
 
 /// Refuses the whole plan when a file in the way would be replaced without `--force`; the
 /// error lists every such file on one line.
-pub fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
+pub(crate) fn refuse_conflicts(planned: &[PlannedFile], force: bool) -> Result<()> {
     if force {
         return Ok(());
     }
@@ -146,7 +150,11 @@ fn generated_folders(root: &Path, output_dir: &Path) -> Result<Vec<PathBuf>> {
 /// Files portal-disable generated earlier that the current settings no longer produce (an
 /// entry point switched off, a class renamed), as display paths, sorted. Only files carrying
 /// our marker count: everything else in those folders is the project's own.
-pub fn stale(root: &Path, output_dir: &Path, planned: &[PlannedFile]) -> Result<Vec<PathBuf>> {
+pub(crate) fn stale(
+    root: &Path,
+    output_dir: &Path,
+    planned: &[PlannedFile],
+) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for display_dir in generated_folders(root, output_dir)? {
         let entries = match std::fs::read_dir(root.join(&display_dir)) {

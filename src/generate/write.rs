@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::fs::atomic::FileSet;
 
 /// Writes every planned file that is not identical already.
-pub fn write_all(planned: &[PlannedFile]) -> Result<()> {
+pub(crate) fn write_all(planned: &[PlannedFile]) -> Result<()> {
     let mut set = FileSet::default();
     for file in planned.iter().filter(|p| p.action != Action::Identical) {
         set.stage(&file.disk_path, &file.display_path, file.content.as_bytes())?;

@@ -19,10 +19,10 @@ use crate::schedule::{Schedule, age, backoff, jitter};
 
 /// Fetching a finished job's details polls through failures this long even when the wait has
 /// run out (nominal time): the job is done, only its report is missing.
-pub const DETAILS_GRACE: Duration = Duration::from_secs(60);
+pub(crate) const DETAILS_GRACE: Duration = Duration::from_secs(60);
 
 /// What the poll loop tells the display.
-pub trait Observer {
+pub(crate) trait Observer {
     /// A status answer (without details, except the last one).
     fn status(&mut self, result: &DeployResult);
     /// Test failures that appeared since the last call (with `--verbose` only).
@@ -42,7 +42,7 @@ struct Streak {
 }
 
 /// How to follow a job.
-pub struct Watch<'a> {
+pub(crate) struct Watch<'a> {
     pub org: &'a mut Org,
     pub schedule: Schedule,
     /// The moment the deploy started (for the poll interval).
@@ -60,7 +60,7 @@ pub struct Watch<'a> {
 impl<'a> Watch<'a> {
     /// A watch on the environment's clock (`PORTAL_DISABLE_TIME_SCALE` in tests) that gives up
     /// after `wait_minutes` (the `--wait` flag).
-    pub fn for_minutes(
+    pub(crate) fn for_minutes(
         org: &'a mut Org,
         started: Instant,
         wait_minutes: u64,
@@ -80,7 +80,7 @@ impl<'a> Watch<'a> {
 
     /// Polls until `done` (then returns the result with details) or until the wait runs out
     /// (then returns the last result, not done).
-    pub fn follow(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
+    pub(crate) fn follow(&mut self, id: &str, observer: &mut dyn Observer) -> Result<DeployResult> {
         let deadline = Instant::now() + self.wait;
         let mut first = true;
         let mut streak = Streak::default();
@@ -250,7 +250,7 @@ impl<'a> Watch<'a> {
 }
 
 /// Discards everything.
-pub struct NoObserver;
+pub(crate) struct NoObserver;
 
 impl Observer for NoObserver {
     fn status(&mut self, _: &DeployResult) {}

@@ -10,11 +10,11 @@ use crate::schedule::Schedule;
 
 /// How long an interrupted command waits for the org to show the cancel (nominal time). A
 /// second Ctrl-C ends the wait at once (`interrupt.rs`).
-pub const CANCEL_GRACE: Duration = Duration::from_secs(10);
+pub(crate) const CANCEL_GRACE: Duration = Duration::from_secs(10);
 
 /// Cancels job `id` when asked to, best effort, and returns the error that exits 130 (the
 /// command's guard adds the job id).
-pub fn interrupted(org: &mut Org, id: &str, cancel: bool, progress: &dyn Fn(&str)) -> Error {
+pub(crate) fn interrupted(org: &mut Org, id: &str, cancel: bool, progress: &dyn Fn(&str)) -> Error {
     if !cancel {
         return Error::Interrupted { canceled: false };
     }

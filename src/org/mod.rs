@@ -13,7 +13,7 @@
 //!   before anything is sent ([`Org::check_interrupt`]), and a job being followed is canceled
 //!   on request ([`cancel`]).
 
-pub mod cancel;
+pub(crate) mod cancel;
 
 use crate::api_version::{self, ApiVersion};
 use crate::auth::{Credentials, Session};
@@ -24,7 +24,7 @@ use crate::metadata::client::Client;
 use crate::rest;
 
 /// A logged-in connection to one org.
-pub struct Org {
+pub(crate) struct Org {
     credentials: Credentials,
     client: Client,
     rest: rest::Client,
@@ -34,7 +34,7 @@ impl Org {
     /// Logs in, then picks the API version: `flag` (`--api-version`), else the package's
     /// (`package_version`), else the org's newest. Refuses a version newer than the org's,
     /// before any deploy request. `notice` receives warnings.
-    pub fn connect(
+    pub(crate) fn connect(
         credentials: Credentials,
         flag: Option<ApiVersion>,
         package_version: Option<ApiVersion>,
@@ -93,19 +93,19 @@ impl Org {
 
     /// The Metadata API client (for the one call that must not go through [`Org::call`]:
     /// `deploy()`, which is never repeated).
-    pub fn client(&self) -> &Client {
+    pub(crate) fn client(&self) -> &Client {
         &self.client
     }
 
     /// The credentials' source, for messages.
-    pub fn credentials(&self) -> &Credentials {
+    pub(crate) fn credentials(&self) -> &Credentials {
         &self.credentials
     }
 
     /// Makes one call; when the org refuses the session and the source can log in again, logs
     /// in once and repeats the same call. `notice` hears of the re-login. A failed re-login is
     /// [`CallError::Failed`].
-    pub fn call<T>(
+    pub(crate) fn call<T>(
         &mut self,
         notice: &mut dyn FnMut(&str),
         call: impl Fn(&Client) -> std::result::Result<T, CallError>,
@@ -114,7 +114,7 @@ impl Org {
     }
 
     /// [`Org::call`] for a REST call.
-    pub fn rest_call<T>(
+    pub(crate) fn rest_call<T>(
         &mut self,
         notice: &mut dyn FnMut(&str),
         call: impl Fn(&rest::Client) -> std::result::Result<T, CallError>,
@@ -123,7 +123,7 @@ impl Org {
     }
 
     /// The REST client (for reading its version and the API usage it saw).
-    pub fn rest(&self) -> &rest::Client {
+    pub(crate) fn rest(&self) -> &rest::Client {
         &self.rest
     }
 
@@ -154,7 +154,7 @@ impl Org {
 
     /// The error for a failed call of `operation`; a refused session says how to get a new
     /// one.
-    pub fn error(&self, error: CallError, operation: &'static str) -> Error {
+    pub(crate) fn error(&self, error: CallError, operation: &'static str) -> Error {
         match error {
             CallError::Fault(fault) if fault.is_invalid_session() => Error::Fault {
                 operation,
@@ -167,7 +167,7 @@ impl Org {
 
     /// [`Org::error`], where an `INVALID_ID_FIELD` fault (the org's answer for an id it cannot
     /// act on) also says what the id must be: `explanation`.
-    pub fn error_explaining_invalid_id(
+    pub(crate) fn error_explaining_invalid_id(
         &self,
         error: CallError,
         operation: &'static str,
@@ -186,7 +186,7 @@ impl Org {
 
 /// Stops a command that was interrupted before it sent anything that creates work on the org
 /// (exit 130, nothing sent).
-pub fn check_interrupt() -> Result<()> {
+pub(crate) fn check_interrupt() -> Result<()> {
     if interrupt::interrupted() {
         Err(Error::Interrupted { canceled: false })
     } else {

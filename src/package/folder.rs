@@ -12,7 +12,7 @@ use crate::fs::atomic::AtomicDir;
 
 /// Writes `entries` into the new folder `dest` (shown to the user as `shown`). Returns the
 /// bytes written.
-pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>]) -> Result<u64> {
+pub(crate) fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>]) -> Result<u64> {
     let staged = AtomicDir::create(dest, shown, "--output-dir")?;
     let mut total = 0;
     for entry in entries {

@@ -16,10 +16,10 @@ use crate::source::types::{Form, META_SUFFIX};
 use crate::source::{Component, Content, SourceFile};
 
 /// The manifest's entry name.
-pub const MANIFEST: &str = "package.xml";
+pub(crate) const MANIFEST: &str = "package.xml";
 
 /// Where an entry's bytes come from.
-pub enum Data<'a> {
+pub(crate) enum Data<'a> {
     /// A source file copied as it is (Apex source and meta files).
     File(&'a SourceFile),
     /// `objects/<Object>.object` composed from the object's field files, sorted by name.
@@ -29,7 +29,7 @@ pub enum Data<'a> {
 }
 
 /// One file of the deploy.
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     /// Path inside the zip or folder, `/`-separated (`classes/A.cls`).
     pub name: String,
     /// Uncompressed size in bytes, known before anything is written.
@@ -40,7 +40,7 @@ pub struct Entry<'a> {
 impl Entry<'_> {
     /// Writes the entry's bytes to `out`; `dest` names the output in errors. Returns the
     /// number of bytes written.
-    pub fn write_to(&self, out: &mut dyn Write, dest: &Path) -> Result<u64> {
+    pub(crate) fn write_to(&self, out: &mut dyn Write, dest: &Path) -> Result<u64> {
         let mut counted = Counter {
             inner: out,
             count: 0,
@@ -58,7 +58,7 @@ impl Entry<'_> {
     /// Appends the entry's bytes to `buf`, a file on disk read whole straight into it (no
     /// staging buffer to clear per file); returns the number of bytes. For entries small
     /// enough to hold in memory.
-    pub fn read_into(&self, buf: &mut Vec<u8>, dest: &Path) -> Result<u64> {
+    pub(crate) fn read_into(&self, buf: &mut Vec<u8>, dest: &Path) -> Result<u64> {
         let Data::File(SourceFile {
             content: Content::Disk(path),
             size,
@@ -82,7 +82,7 @@ impl Entry<'_> {
 /// that stream the zip see the manifest before the files), then every other entry by name.
 /// Composes each `.object` once to learn its size and to check its field files before any
 /// output exists.
-pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'_>>> {
+pub(crate) fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'_>>> {
     let mut entries = Vec::with_capacity(components.len() * 2 + 1);
     // (parent folder, parent, parent suffix) -> its children, for the composed files.
     let mut parents: BTreeMap<(&str, &str, &str), Vec<Field<'_>>> = BTreeMap::new();
@@ -152,7 +152,7 @@ pub fn entries(components: &[Component], manifest: String) -> Result<Vec<Entry<'
 
 /// The entries of a folder already in metadata format (`--metadata-dir`): its files as they
 /// are, `package.xml` first, then by name.
-pub fn folder_entries(files: &[(String, SourceFile)]) -> Vec<Entry<'_>> {
+pub(crate) fn folder_entries(files: &[(String, SourceFile)]) -> Vec<Entry<'_>> {
     let mut entries: Vec<Entry<'_>> = files
         .iter()
         .map(|(rel, file)| file_entry(rel.clone(), file))

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::source::{Component, ComponentType};
 
 /// The package.xml text for `components`.
-pub fn render(components: &[Component], version: ApiVersion) -> Result<String> {
+pub(crate) fn render(components: &[Component], version: ApiVersion) -> Result<String> {
     let mut types: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for c in components {
         types.entry(c.kind.name()).or_default().insert(&c.full_name);
@@ -56,7 +56,7 @@ fn write(
 }
 
 /// Component counts by type, for the summary.
-pub fn counts(components: &[Component]) -> BTreeMap<ComponentType, usize> {
+pub(crate) fn counts(components: &[Component]) -> BTreeMap<ComponentType, usize> {
     let mut counts = BTreeMap::new();
     for c in components {
         *counts.entry(c.kind).or_insert(0) += 1;

@@ -5,11 +5,11 @@
 //! deterministic, streamed zip ([`zip`]) or an unzipped folder ([`folder`]), atomically. The
 //! result says what was packaged ([`Packed`]) so `deploy` never reads back the zip it just made.
 
-pub mod folder;
-pub mod layout;
-pub mod manifest;
-pub mod object;
-pub mod zip;
+pub(crate) mod folder;
+pub(crate) mod layout;
+pub(crate) mod manifest;
+pub(crate) mod object;
+pub(crate) mod zip;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -22,17 +22,17 @@ use crate::fs::read;
 use crate::source::{Content, SourceFile};
 
 /// The Metadata API namespace every metadata file declares.
-pub const METADATA_NS: &str = "http://soap.sforce.com/2006/04/metadata";
+pub(crate) const METADATA_NS: &str = "http://soap.sforce.com/2006/04/metadata";
 
 /// One field of an object: its name (`F__c`) and its `.field-meta.xml`.
-pub struct Field<'a> {
+pub(crate) struct Field<'a> {
     pub name: &'a str,
     pub file: &'a SourceFile,
 }
 
 /// Writes `objects/<Object>.object` for `fields` (sorted by the caller) to `out`. `dest`
 /// names the output in I/O errors.
-pub fn write_object(fields: &[Field<'_>], out: impl Write, dest: &Path) -> Result<()> {
+pub(crate) fn write_object(fields: &[Field<'_>], out: impl Write, dest: &Path) -> Result<()> {
     let io = |e: std::io::Error| Error::io("write", dest, e);
     let mut writer = Writer::new_with_indent(out, b' ', 4);
     writer

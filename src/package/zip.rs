@@ -34,7 +34,12 @@ use crate::limits;
 
 /// Writes `entries` as a zip at `dest` (shown to the user as `shown`), under `root/` when
 /// given (singlePackage=false). Returns the zip's size in bytes.
-pub fn write(dest: &Path, shown: &Path, entries: &[Entry<'_>], root: Option<&str>) -> Result<u64> {
+pub(crate) fn write(
+    dest: &Path,
+    shown: &Path,
+    entries: &[Entry<'_>],
+    root: Option<&str>,
+) -> Result<u64> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     write_with(dest, shown, entries, root, workers)
 }

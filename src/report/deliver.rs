@@ -24,14 +24,14 @@ pub struct ReportOptions {
 }
 
 /// Writes results the way the options ask for.
-pub struct Reporter {
+pub(crate) struct Reporter {
     pub options: ReportOptions,
 }
 
 impl Reporter {
     /// Checks, before anything is sent, that the `--junit` file can be written: a folder
     /// there would otherwise turn a finished deploy into an I/O error.
-    pub fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         match &self.options.junit {
             Some(path) => atomic::check_file_destination(
                 path,
@@ -47,7 +47,7 @@ impl Reporter {
     /// on stderr stays, for people reading CI logs). `created` holds the id of a job this
     /// command created once the org accepted it: an error after that names the job, which may
     /// still run. `given` is a job id from the command line, only echoed in the JSON error.
-    pub fn guard(
+    pub(crate) fn guard(
         &self,
         created: &RefCell<Option<String>>,
         given: Option<&str>,
@@ -80,7 +80,7 @@ impl Reporter {
     }
 
     /// The end of a followed job: report, JSON, JUnit; returns the exit code.
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         result: &DeployResult,
         code: u8,
@@ -112,7 +112,12 @@ impl Reporter {
     }
 
     /// A job accepted without waiting (`--async`).
-    pub fn accepted(&self, id: &str, state: &str, validation_id: Option<&str>) -> Result<ExitCode> {
+    pub(crate) fn accepted(
+        &self,
+        id: &str,
+        state: &str,
+        validation_id: Option<&str>,
+    ) -> Result<ExitCode> {
         if self.options.json {
             output::json_text(&json::accepted(id, state, validation_id))?;
         } else {

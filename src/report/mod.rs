@@ -2,8 +2,8 @@
 //! progress display while a job runs, each reading the typed `DeployResult` and nothing else;
 //! and [`deliver`], which writes them the ways the user asked.
 
-pub mod deliver;
+pub(crate) mod deliver;
 pub mod human;
 pub mod json;
 pub mod junit;
-pub mod progress;
+pub(crate) mod progress;

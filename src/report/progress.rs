@@ -14,7 +14,7 @@ use crate::metadata::model::{DeployResult, RunTestFailure};
 use crate::metadata::watch::Observer;
 
 /// The progress display of one job.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     last_status: Option<String>,
     show: bool,
@@ -22,7 +22,7 @@ pub struct Progress {
 
 impl Progress {
     /// Picks the bar or plain lines from the environment. `quiet` shows nothing at all.
-    pub fn new(quiet: bool) -> Self {
+    pub(crate) fn new(quiet: bool) -> Self {
         let bar = wants_bar(quiet).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
@@ -39,7 +39,7 @@ impl Progress {
     }
 
     /// A line that stays (above the bar on a terminal).
-    pub fn line(&self, text: &str) {
+    pub(crate) fn line(&self, text: &str) {
         if !self.show {
             return;
         }
@@ -50,7 +50,7 @@ impl Progress {
     }
 
     /// Removes the bar before the report prints.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -59,7 +59,7 @@ impl Progress {
 
 /// Whether progress is drawn as a bar redrawn in place: on a terminal, outside CI (`CI` set),
 /// unless `quiet`. Otherwise it is plain lines.
-pub fn wants_bar(quiet: bool) -> bool {
+pub(crate) fn wants_bar(quiet: bool) -> bool {
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
     !quiet && !ci && std::io::stderr().is_terminal()
 }

@@ -21,18 +21,18 @@ use crate::http::CallError;
 use crate::ids::Id;
 
 /// The input name the generated Request class declares.
-pub const CONTACT_INPUT: &str = "contactId";
+pub(crate) const CONTACT_INPUT: &str = "contactId";
 /// The output every generated Response carries.
-pub const STATUS_OUTPUT: &str = "status";
+pub(crate) const STATUS_OUTPUT: &str = "status";
 
 /// The path of the action of Apex class `class`.
-pub fn path(client: &Client, class: &str) -> String {
+pub(crate) fn path(client: &Client, class: &str) -> String {
     client.data_path(&format!("actions/custom/apex/{class}"))
 }
 
 /// What describe says: the names of the inputs and outputs.
 #[derive(Debug, Default, Deserialize)]
-pub struct Describe {
+pub(crate) struct Describe {
     #[serde(default)]
     pub inputs: Vec<Parameter>,
     #[serde(default)]
@@ -40,32 +40,32 @@ pub struct Describe {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Parameter {
+pub(crate) struct Parameter {
     #[serde(default)]
     pub name: String,
 }
 
 impl Describe {
     /// Whether the action takes `name` as an input.
-    pub fn has_input(&self, name: &str) -> bool {
+    pub(crate) fn has_input(&self, name: &str) -> bool {
         self.inputs.iter().any(|p| p.name == name)
     }
 
     /// Whether the action returns `name`; an answer listing no outputs at all does not say.
-    pub fn may_output(&self, name: &str) -> bool {
+    pub(crate) fn may_output(&self, name: &str) -> bool {
         self.outputs.is_empty() || self.outputs.iter().any(|p| p.name == name)
     }
 }
 
 /// `GET …/actions/custom/apex/<class>`.
-pub fn describe(client: &Client, class: &str) -> Result<Describe, CallError> {
+pub(crate) fn describe(client: &Client, class: &str) -> Result<Describe, CallError> {
     let text = client.get(&path(client, class))?;
     serde_json::from_str(&text).map_err(|e| CallError::Unreadable(format!("describe answer: {e}")))
 }
 
 /// One input's result.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ActionResult {
+pub(crate) struct ActionResult {
     pub is_success: bool,
     /// `(statusCode, message)` of each error.
     pub errors: Vec<(String, String)>,
@@ -75,7 +75,7 @@ pub struct ActionResult {
 
 impl ActionResult {
     /// An output as text (`null` and missing are "").
-    pub fn output(&self, name: &str) -> &str {
+    pub(crate) fn output(&self, name: &str) -> &str {
         self.outputs.get(name).and_then(Value::as_str).unwrap_or("")
     }
 }
@@ -100,7 +100,7 @@ struct RawError {
 
 /// `POST …/actions/custom/apex/<class>` with one `{"contactId": …}` input per Contact: one
 /// result per input, in order. An answer with another number of results is unreadable.
-pub fn invoke(
+pub(crate) fn invoke(
     client: &Client,
     class: &str,
     contacts: &[Id],

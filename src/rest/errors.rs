@@ -28,7 +28,7 @@ enum Body {
 }
 
 /// The error body's fault: the first element's code, every element's message.
-pub fn fault_of(text: &str) -> Option<Fault> {
+pub(crate) fn fault_of(text: &str) -> Option<Fault> {
     let items = match serde_json::from_str::<Body>(text).ok()? {
         Body::Many(items) => items,
         Body::One(item) => vec![item],
@@ -45,7 +45,7 @@ pub fn fault_of(text: &str) -> Option<Fault> {
 }
 
 /// The failure an answer of `status` with body `text` stands for.
-pub fn classify(status: u16, text: &str, retry_after: Option<Duration>) -> CallError {
+pub(crate) fn classify(status: u16, text: &str, retry_after: Option<Duration>) -> CallError {
     let fault = fault_of(text);
     if status >= 500 || matches!(status, 420 | 429) {
         return CallError::Status {

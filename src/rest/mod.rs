@@ -13,9 +13,9 @@
 //! - [`Client::running_user`]: who the session belongs to, from the `identity` URL of the
 //!   Resources by Version answer.
 
-pub mod actions;
-pub mod errors;
-pub mod query;
+pub(crate) mod actions;
+pub(crate) mod errors;
+pub(crate) mod query;
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -32,21 +32,21 @@ use crate::schedule::Schedule;
 
 /// The largest REST answer read: a query page of 2,000 Users is well under 2 MiB, an action
 /// answer for 10,000 inputs about 3 MiB.
-pub const MAX_BODY: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// Each call gets its whole answer within this time. Salesforce ends API calls at 10 minutes
 /// (rest-api reference §1.4); a chunk of the Invocable action runs in seconds.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// What the org says about the day's API requests (`Sforce-Limit-Info: api-usage=n/m`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ApiUsage {
+pub(crate) struct ApiUsage {
     pub used: u64,
     pub max: u64,
 }
 
 /// A REST connection to one org at one API version.
-pub struct Client {
+pub(crate) struct Client {
     http: Http,
     session: Session,
     version: ApiVersion,
@@ -56,7 +56,7 @@ pub struct Client {
 
 impl Client {
     /// A client for `session` speaking API `version`.
-    pub fn new(session: Session, version: ApiVersion) -> Result<Self, Error> {
+    pub(crate) fn new(session: Session, version: ApiVersion) -> Result<Self, Error> {
         let timeout = Schedule::from_env().scaled(CALL_TIMEOUT);
         let http = crate::http::client(&session.instance_url, timeout)?;
         Ok(Client {
@@ -69,29 +69,24 @@ impl Client {
     }
 
     /// Replaces the session after a re-login.
-    pub fn set_session(&mut self, session: Session) -> Result<(), Error> {
+    pub(crate) fn set_session(&mut self, session: Session) -> Result<(), Error> {
         self.http = crate::http::client(&session.instance_url, self.timeout)?;
         self.session = session;
         Ok(())
     }
 
-    /// The API version called.
-    pub fn version(&self) -> ApiVersion {
-        self.version
-    }
-
     /// `/services/data/vNN.0/` + `rest`.
-    pub fn data_path(&self, rest: &str) -> String {
+    pub(crate) fn data_path(&self, rest: &str) -> String {
         format!("/services/data/v{}/{rest}", self.version)
     }
 
     /// The last `Sforce-Limit-Info` figures seen.
-    pub fn api_usage(&self) -> Option<ApiUsage> {
+    pub(crate) fn api_usage(&self) -> Option<ApiUsage> {
         self.usage.get()
     }
 
     /// The full URL of a path (with its query) on the instance's host.
-    pub fn url(&self, path_and_query: &str) -> Result<Url, CallError> {
+    pub(crate) fn url(&self, path_and_query: &str) -> Result<Url, CallError> {
         if !path_and_query.starts_with("/services/") {
             return Err(CallError::Unreadable(format!(
                 "refusing to follow `{}`: not a path of this org's REST API",
@@ -105,7 +100,7 @@ impl Client {
     }
 
     /// `GET path`: the body of a 200 answer, or the classified failure.
-    pub fn get(&self, path_and_query: &str) -> Result<String, CallError> {
+    pub(crate) fn get(&self, path_and_query: &str) -> Result<String, CallError> {
         let request = self.http.get(self.url(path_and_query)?);
         let (status, text) = self.send(request)?;
         match status {
@@ -116,7 +111,7 @@ impl Client {
 
     /// `POST path` with a JSON body: the status and body of any answer the caller reads
     /// (200, and 400 which may carry per-input results); other statuses are classified.
-    pub fn post_json(&self, path: &str, body: String) -> Result<(u16, String), CallError> {
+    pub(crate) fn post_json(&self, path: &str, body: String) -> Result<(u16, String), CallError> {
         let request = self
             .http
             .post(self.url(path)?)
@@ -148,7 +143,7 @@ impl Client {
     /// (`https://…/id/<orgId>/<userId>`) that `GET /services/data/vNN.0/` lists (REST API
     /// Developer Guide, "List Available REST Resources"; the identity URL's form is in
     /// Salesforce Help, "Identity URLs"). `None` when the answer names none.
-    pub fn running_user(&self) -> Result<Option<Id>, CallError> {
+    pub(crate) fn running_user(&self) -> Result<Option<Id>, CallError> {
         let text = self.get(&self.data_path(""))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| CallError::Unreadable(e.to_string()))?;
@@ -169,7 +164,7 @@ fn usage_of(response: &reqwest::blocking::Response) -> Option<ApiUsage> {
 }
 
 /// Reads `api-usage=25/15000` (other `;`-separated items ignored).
-pub fn parse_usage(value: &str) -> Option<ApiUsage> {
+pub(crate) fn parse_usage(value: &str) -> Option<ApiUsage> {
     let item = value
         .split([';', ','])
         .map(str::trim)

@@ -18,11 +18,11 @@ use crate::http::CallError;
 use crate::ids::Id;
 
 /// The longest request URI (path and query) sent.
-pub const MAX_URI_BYTES: usize = 8192;
+pub(crate) const MAX_URI_BYTES: usize = 8192;
 
 /// One page of a query's result.
 #[derive(Debug, Deserialize)]
-pub struct Page {
+pub(crate) struct Page {
     #[serde(default)]
     pub records: Vec<Value>,
     #[serde(default = "yes")]
@@ -37,7 +37,7 @@ fn yes() -> bool {
 
 impl Page {
     /// The path of the next page, while there is one.
-    pub fn next(&self) -> Option<&str> {
+    pub(crate) fn next(&self) -> Option<&str> {
         if self.done {
             None
         } else {
@@ -47,13 +47,13 @@ impl Page {
 }
 
 /// The path and query of `GET …/query?q=<soql>`.
-pub fn path(client: &Client, soql: &str) -> String {
+pub(crate) fn path(client: &Client, soql: &str) -> String {
     let q: String = url::form_urlencoded::byte_serialize(soql.as_bytes()).collect();
     format!("{}?q={q}", client.data_path("query"))
 }
 
 /// Fetches one page: the first (a `query?q=` path) or a `nextRecordsUrl`.
-pub fn page(client: &Client, path: &str) -> Result<Page, CallError> {
+pub(crate) fn page(client: &Client, path: &str) -> Result<Page, CallError> {
     let text = client.get(path)?;
     let page: Page = serde_json::from_str(&text)
         .map_err(|e| CallError::Unreadable(format!("query answer: {e}")))?;
@@ -67,7 +67,7 @@ pub fn page(client: &Client, path: &str) -> Result<Page, CallError> {
 
 /// `SELECT {fields} FROM {object} WHERE {field} IN ('…', …)` for each slice of `ids` whose
 /// request URI fits [`MAX_URI_BYTES`].
-pub fn in_batches(
+pub(crate) fn in_batches(
     client: &Client,
     fields: &str,
     object: &str,
@@ -110,12 +110,12 @@ fn encoded_len(text: &str) -> usize {
 }
 
 /// A record's field as text (`null` and missing are "").
-pub fn text<'a>(record: &'a Value, field: &str) -> &'a str {
+pub(crate) fn text<'a>(record: &'a Value, field: &str) -> &'a str {
     record.get(field).and_then(Value::as_str).unwrap_or("")
 }
 
 /// A record's checkbox; Salesforce writes `true`/`false`, an older proxy may write strings.
-pub fn flag(record: &Value, field: &str) -> bool {
+pub(crate) fn flag(record: &Value, field: &str) -> bool {
     match record.get(field) {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
@@ -124,7 +124,7 @@ pub fn flag(record: &Value, field: &str) -> bool {
 }
 
 /// A record's Id-valued field, normalized; `None` when empty or not an Id.
-pub fn id(record: &Value, field: &str) -> Option<Id> {
+pub(crate) fn id(record: &Value, field: &str) -> Option<Id> {
     Id::parse(text(record, field)).ok()
 }
 

@@ -8,7 +8,7 @@
 
 pub mod config;
 pub mod entry_points;
-pub mod sfdx_project;
+pub(crate) mod sfdx_project;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::error::{Bad, Error, Result};
 
 /// The file name the sf CLI looks for at the project root.
-pub const FILE_NAME: &str = "sfdx-project.json";
+pub(crate) const FILE_NAME: &str = "sfdx-project.json";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,7 +30,7 @@ struct RawPackageDirectory {
 
 /// What the generator uses from `sfdx-project.json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SfdxProject {
+pub(crate) struct SfdxProject {
     /// The default package directory (`force-app`), relative to the project root.
     pub default_package_dir: Option<PathBuf>,
     /// `sourceApiVersion`, as written (validated by the caller, which knows the range).
@@ -39,7 +39,7 @@ pub struct SfdxProject {
 
 impl SfdxProject {
     /// Reads `sfdx-project.json` in `root`; `None` when there is none.
-    pub fn load(root: &Path) -> Result<Option<Self>> {
+    pub(crate) fn load(root: &Path) -> Result<Option<Self>> {
         let path = root.join(FILE_NAME);
         let text = match crate::fs::read::text(&path) {
             Ok(text) => text,
@@ -50,7 +50,7 @@ impl SfdxProject {
     }
 
     /// Parses the JSON text of `sfdx-project.json`.
-    pub fn parse(text: &str) -> Result<Self> {
+    pub(crate) fn parse(text: &str) -> Result<Self> {
         let raw: RawProject = serde_json::from_str(text).map_err(|e| {
             Error::input(
                 Bad::Config,
@@ -90,7 +90,7 @@ fn strip_position(message: &str) -> &str {
 
 /// A path from a file in the repository (`sfdx-project.json`, `portal-disable.toml`) must
 /// stay inside the project: relative, without `..`. `origin` names where it was read.
-pub fn inside_project(path: &str, origin: &str) -> Result<PathBuf> {
+pub(crate) fn inside_project(path: &str, origin: &str) -> Result<PathBuf> {
     let candidate = Path::new(path);
     let escapes = candidate.is_absolute()
         || candidate

@@ -10,7 +10,7 @@
 //! file list.
 
 mod classify;
-pub mod types;
+pub(crate) mod types;
 
 use std::path::{Component as PathComponent, Path, PathBuf};
 
@@ -18,7 +18,7 @@ use crate::apex::RenderedFile;
 use crate::error::{Bad, Error, Result};
 use crate::fs::walk::{self, Ignore};
 
-pub use types::ComponentType;
+pub(crate) use types::ComponentType;
 
 /// Where a file's bytes are: on disk (read when written into the zip) or rendered in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl Component {
 
 /// Components of the files `generate` renders, with the marker it adds: the zip holds exactly
 /// what `generate` writes. `output_dir` only names the files in messages.
-pub fn from_rendered(files: &[RenderedFile], output_dir: &Path) -> Result<Vec<Component>> {
+pub(crate) fn from_rendered(files: &[RenderedFile], output_dir: &Path) -> Result<Vec<Component>> {
     let mut found = Vec::with_capacity(files.len());
     for file in files {
         let rel = slash_path(&file.path)?;
@@ -79,7 +79,7 @@ pub fn from_rendered(files: &[RenderedFile], output_dir: &Path) -> Result<Vec<Co
 
 /// Components of the SFDX source folders `dirs` (relative to `root` unless absolute), with the
 /// project's `.forceignore` applied.
-pub fn from_dirs(root: &Path, dirs: &[PathBuf]) -> Result<Vec<Component>> {
+pub(crate) fn from_dirs(root: &Path, dirs: &[PathBuf]) -> Result<Vec<Component>> {
     let ignore = Ignore::forceignore(root)?;
     let mut found = Vec::new();
     for dir in dirs {

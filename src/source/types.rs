@@ -60,7 +60,7 @@ pub struct TypeSpec {
 }
 
 /// Every type, in `package.xml` order (by name).
-pub const TYPES: &[TypeSpec] = &[
+pub(crate) const TYPES: &[TypeSpec] = &[
     TypeSpec {
         kind: ComponentType::ApexClass,
         name: "ApexClass",
@@ -112,7 +112,7 @@ pub const TYPES: &[TypeSpec] = &[
 ];
 
 /// The suffix of a meta file beside its source.
-pub const META_SUFFIX: &str = "-meta.xml";
+pub(crate) const META_SUFFIX: &str = "-meta.xml";
 
 impl ComponentType {
     /// The type's row.

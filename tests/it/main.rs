@@ -7,6 +7,8 @@
 // Test code says why it panics (`.expect("...")`); clippy.toml allows it in unit tests, and
 // this whole crate is test code, helpers included.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+// The test crate is a binary: its `pub` items are for its own modules.
+#![allow(unreachable_pub)]
 
 mod support;
 

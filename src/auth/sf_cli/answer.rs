@@ -9,7 +9,7 @@ use super::process;
 use crate::secret::Secret;
 
 /// `connectedStatus` says the refresh failed (the warning says it too; either is enough).
-pub fn connection_expired(result: &Value) -> bool {
+pub(super) fn connection_expired(result: &Value) -> bool {
     result
         .get("connectedStatus")
         .and_then(Value::as_str)
@@ -21,7 +21,7 @@ pub fn connection_expired(result: &Value) -> bool {
 
 /// `result.accessToken` when it is a token: not missing, not the `[REDACTED] ...` placeholder,
 /// and nothing that cannot go in a header.
-pub fn usable_token(result: &Value) -> Option<Secret> {
+pub(super) fn usable_token(result: &Value) -> Option<Secret> {
     let token = result.get("accessToken")?.as_str()?.trim();
     let plausible = !token.is_empty()
         && !token.starts_with("[REDACTED")
@@ -31,14 +31,14 @@ pub fn usable_token(result: &Value) -> Option<Secret> {
 }
 
 /// A successful answer: `status` 0 and exit code 0.
-pub struct Answer {
+pub(super) struct Answer {
     pub result: Value,
     pub warnings: Vec<String>,
 }
 
 impl Answer {
     /// "Unable to refresh auth for org" (`org display` writes it in lower case).
-    pub fn refresh_failed(&self) -> bool {
+    pub(super) fn refresh_failed(&self) -> bool {
         self.warnings
             .iter()
             .any(|w| w.to_ascii_lowercase().contains("unable to refresh auth"))
@@ -46,7 +46,7 @@ impl Answer {
 }
 
 /// Why an sf command gave no answer.
-pub enum Refusal {
+pub(super) enum Refusal {
     NotInstalled,
     /// Ctrl-C while it ran.
     Interrupted,
@@ -62,7 +62,7 @@ pub enum Refusal {
 }
 
 /// The answer of a finished command, or why there is none.
-pub fn interpret(shown: &str, output: &process::Output) -> Result<Answer, Refusal> {
+pub(super) fn interpret(shown: &str, output: &process::Output) -> Result<Answer, Refusal> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let code = output.code;
@@ -143,7 +143,7 @@ fn envelope(stdout: &str) -> Option<Value> {
 }
 
 /// Whitespace runs (sf messages hold `\n\t`) as one space, at most 300 characters.
-pub fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match line.char_indices().nth(300) {
         Some((cut, _)) => format!("{}...", &line[..cut]),

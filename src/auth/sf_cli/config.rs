@@ -18,14 +18,14 @@ const PROJECT_FILE: &str = "sfdx-project.json";
 
 /// The configured default: the alias or username, and the file that names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfiguredOrg {
+pub(crate) struct ConfiguredOrg {
     pub target: String,
     pub file: PathBuf,
 }
 
 /// The default `target-org` for a command run in `cwd`, with `home` the user's home folder:
 /// the project's setting first, then the global one. None when neither names an org.
-pub fn default_target_org(cwd: &Path, home: Option<&Path>) -> Result<Option<ConfiguredOrg>> {
+pub(crate) fn default_target_org(cwd: &Path, home: Option<&Path>) -> Result<Option<ConfiguredOrg>> {
     let project = cwd
         .ancestors()
         .find(|folder| folder.join(PROJECT_FILE).is_file());

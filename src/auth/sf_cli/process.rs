@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// What a finished command left.
-pub struct Output {
+pub(super) struct Output {
     /// The exit code; None when a signal ended it.
     pub code: Option<i32>,
     pub stdout: Vec<u8>,
@@ -21,7 +21,7 @@ pub struct Output {
 
 /// Why there is no [`Output`].
 #[derive(Debug)]
-pub enum RunError {
+pub(super) enum RunError {
     /// The program is not on the PATH.
     NotFound,
     /// It could not be started for another reason (permissions, a broken interpreter line).
@@ -38,7 +38,7 @@ pub enum RunError {
 
 /// How much to read and how long to wait.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(super) struct Limits {
     pub stdout: u64,
     pub stderr: u64,
     pub timeout: Duration,
@@ -49,7 +49,7 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// Runs `program` with `args` and extra environment `env`, within `limits`; `stop` is asked
 /// while it runs whether to kill it now.
-pub fn run(
+pub(super) fn run(
     program: &str,
     args: &[String],
     env: &[(&str, &str)],

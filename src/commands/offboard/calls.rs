@@ -18,15 +18,15 @@ use crate::schedule::{Schedule, backoff, jitter};
 use crate::settings::Settings;
 
 /// Attempts of one read before it fails: pauses of about 1, 2, 4, 8 and 10 s in between.
-pub const ATTEMPTS: u32 = 6;
+pub(crate) const ATTEMPTS: u32 = 6;
 /// The longest pause honoured from a `Retry-After`.
-pub const MAX_PAUSE: Duration = Duration::from_secs(120);
+pub(crate) const MAX_PAUSE: Duration = Duration::from_secs(120);
 
 /// Where the commands' notices go (a progress line).
-pub type Say<'a> = &'a dyn Fn(&str);
+pub(crate) type Say<'a> = &'a dyn Fn(&str);
 
 /// The pause before attempt `attempt + 1` after `error`, scaled by the test clock.
-pub fn pause(error: &CallError, attempt: u32) -> Duration {
+pub(crate) fn pause(error: &CallError, attempt: u32) -> Duration {
     let nominal = error
         .retry_after()
         .map_or_else(|| backoff(attempt, jitter()), |wait| wait.min(MAX_PAUSE));
@@ -34,7 +34,7 @@ pub fn pause(error: &CallError, attempt: u32) -> Duration {
 }
 
 /// Sleeps `pause`; an interrupt ends the command.
-pub fn sleep(pause: Duration) -> Result<()> {
+pub(crate) fn sleep(pause: Duration) -> Result<()> {
     if interrupt::sleep(pause) {
         Ok(())
     } else {
@@ -43,7 +43,7 @@ pub fn sleep(pause: Duration) -> Result<()> {
 }
 
 /// One read, tried until it succeeds, fails for good, or [`ATTEMPTS`] are spent.
-pub fn read<T>(
+pub(crate) fn read<T>(
     org: &mut Org,
     settings: &Settings,
     say: Say,
@@ -74,7 +74,7 @@ pub fn read<T>(
 }
 
 /// Every record of each query in `soqls`, following `nextRecordsUrl` page by page.
-pub fn records(
+pub(crate) fn records(
     org: &mut Org,
     settings: &Settings,
     say: Say,

@@ -24,13 +24,14 @@ use crate::rest::actions::{self, ActionResult};
 use crate::settings::{Mode, Settings};
 
 /// The note of a Contact whose outcome was read from the org after a lost answer.
-pub const NOTE_RECONCILED: &str = "the answer to the action call was lost; the org shows the user";
+pub(crate) const NOTE_RECONCILED: &str =
+    "the answer to the action call was lost; the org shows the user";
 /// The note of a Contact sent again after a lost answer, once the org showed it unchanged.
-pub const NOTE_RESENT: &str =
+pub(crate) const NOTE_RESENT: &str =
     "sent again after a lost answer: the org showed this Contact's user unchanged";
 
 /// How a chunk ended.
-pub enum Sent {
+pub(crate) enum Sent {
     /// Every Contact has its outcome.
     Done(Vec<Record>),
     /// The chunk stopped: the outcomes known, the Contacts whose outcome is unknown (sent,
@@ -44,7 +45,7 @@ pub enum Sent {
 
 /// Calls the action for `contacts`; `before` holds the user the Apex acts on for each Contact
 /// that has one, read before the call.
-pub fn send(
+pub(crate) fn send(
     org: &mut Org,
     settings: &Settings,
     say: Say,

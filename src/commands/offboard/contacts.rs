@@ -18,13 +18,13 @@ use crate::ids::{self, Id, IdProblem};
 
 /// The largest list read: 64 MiB is about 3 million bare Ids, or 100,000 rows of a wide
 /// report export.
-pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_INPUT: u64 = 64 * 1024 * 1024;
 /// How many bad lines an error names.
-pub const SHOWN_PROBLEMS: usize = 10;
+pub(crate) const SHOWN_PROBLEMS: usize = 10;
 
 /// The checked list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContactList {
+pub(crate) struct ContactList {
     /// Distinct Contact Ids, 18 characters, in file order.
     pub ids: Vec<Id>,
     /// Ids that appeared more than once (each extra occurrence counted).
@@ -32,7 +32,7 @@ pub struct ContactList {
 }
 
 /// Reads `path` (relative to `root`; `-` for standard input).
-pub fn read_list(root: &Path, path: &Path, id_column: Option<&str>) -> Result<ContactList> {
+pub(crate) fn read_list(root: &Path, path: &Path, id_column: Option<&str>) -> Result<ContactList> {
     let (bytes, label) = if path == Path::new("-") {
         let bytes = read::bounded(std::io::stdin().lock(), MAX_INPUT)
             .map_err(|e| e.into_error(Path::new("standard input")))?;
@@ -62,7 +62,7 @@ fn prefix_flag(error: Error) -> Error {
 }
 
 /// Parses the text of a list named `label` in messages.
-pub fn parse(text: &str, label: &str, id_column: Option<&str>) -> Result<ContactList> {
+pub(crate) fn parse(text: &str, label: &str, id_column: Option<&str>) -> Result<ContactList> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let entries = if id_column.is_some() || is_header(first) {

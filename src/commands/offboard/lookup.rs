@@ -21,7 +21,7 @@ use crate::settings::{Mode, Settings};
 
 /// `User.UserType` values the generated Apex treats as portal users (its
 /// `PORTAL_USER_TYPES`).
-pub const PORTAL_TYPES: [&str; 4] = [
+pub(crate) const PORTAL_TYPES: [&str; 4] = [
     "PowerPartner",
     "PowerCustomerSuccess",
     "CustomerSuccess",
@@ -33,7 +33,7 @@ const USER_FIELDS: &str = "Id, ContactId, Username, UserType, IsActive, IsPortal
 
 /// A user as the org shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
+pub(crate) struct User {
     pub id: Id,
     pub contact_id: Option<Id>,
     pub username: String,
@@ -55,13 +55,13 @@ impl User {
     }
 
     /// A user the Apex would update or report on: a portal type, active or portal-enabled.
-    pub fn is_eligible(&self) -> bool {
+    pub(crate) fn is_eligible(&self) -> bool {
         PORTAL_TYPES.contains(&self.user_type.as_str())
             && (self.is_active || self.is_portal_enabled)
     }
 
     /// The user shows the mode's change: portal access off (disable), or inactive.
-    pub fn is_done(&self, mode: Mode) -> bool {
+    pub(crate) fn is_done(&self, mode: Mode) -> bool {
         match mode {
             Mode::Disable => !self.is_portal_enabled,
             Mode::Deactivate => !self.is_active,
@@ -71,7 +71,7 @@ impl User {
 
 /// What `run` will do for one Contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
+pub(crate) enum Plan {
     Change,
     AlreadyInactive,
     NoPortalUser,
@@ -81,7 +81,7 @@ pub enum Plan {
 
 impl Plan {
     /// The words of `preview`.
-    pub fn text(self, mode: Mode) -> &'static str {
+    pub(crate) fn text(self, mode: Mode) -> &'static str {
         match self {
             Plan::Change if mode.is_disable() => "will disable",
             Plan::Change => "will deactivate",
@@ -93,7 +93,7 @@ impl Plan {
     }
 
     /// The machine name in `--json`: the Apex status it will end in.
-    pub fn key(self, mode: Mode) -> &'static str {
+    pub(crate) fn key(self, mode: Mode) -> &'static str {
         match self {
             Plan::Change if mode.is_disable() => "WILL_DISABLE",
             Plan::Change => "WILL_DEACTIVATE",
@@ -106,7 +106,7 @@ impl Plan {
 }
 
 /// The user the Apex acts on for a Contact, or another linked user to show, and the plan.
-pub fn plan<'a>(
+pub(crate) fn plan<'a>(
     mode: Mode,
     running_user: Option<&Id>,
     found: bool,
@@ -129,7 +129,7 @@ pub fn plan<'a>(
 }
 
 /// The users linked to each of `contacts`.
-pub fn users_of(
+pub(crate) fn users_of(
     org: &mut Org,
     settings: &Settings,
     say: Say,
@@ -149,7 +149,7 @@ pub fn users_of(
 }
 
 /// The users with these Ids, as they are now.
-pub fn users_by_id(
+pub(crate) fn users_by_id(
     org: &mut Org,
     settings: &Settings,
     say: Say,
@@ -164,7 +164,7 @@ pub fn users_by_id(
 }
 
 /// Which of `contacts` exist.
-pub fn existing(
+pub(crate) fn existing(
     org: &mut Org,
     settings: &Settings,
     say: Say,

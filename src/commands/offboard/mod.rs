@@ -11,15 +11,15 @@
 //!   [`results`]: the CSV record; [`resume`]: what an earlier record leaves to do;
 //!   [`report`]: what the user reads.
 
-pub mod calls;
-pub mod chunk;
-pub mod contacts;
-pub mod lookup;
-pub mod preview;
-pub mod report;
-pub mod results;
-pub mod resume;
-pub mod run;
+pub(crate) mod calls;
+pub(crate) mod chunk;
+pub(crate) mod contacts;
+pub(crate) mod lookup;
+pub(crate) mod preview;
+pub(crate) mod report;
+pub(crate) mod results;
+pub(crate) mod resume;
+pub(crate) mod run;
 
 use std::path::Path;
 
@@ -34,14 +34,14 @@ use crate::settings::{Settings, config};
 use contacts::ContactList;
 
 /// What both commands work with once the input is checked.
-pub struct Start {
+pub(crate) struct Start {
     pub settings: Settings,
     pub list: ContactList,
     pub credentials: Credentials,
 }
 
 /// Settings, the list and credentials: all checked, nothing sent.
-pub fn start(root: &Path, args: &ContactsArgs) -> Result<Start> {
+pub(crate) fn start(root: &Path, args: &ContactsArgs) -> Result<Start> {
     interrupt::install();
     let settings = config::load(root, &args.overrides())?;
     let list = contacts::read_list(root, &args.contacts, args.id_column.as_deref())?;
@@ -54,7 +54,7 @@ pub fn start(root: &Path, args: &ContactsArgs) -> Result<Start> {
 }
 
 /// Logs in and picks the org's newest API version; stops on an interrupt with nothing sent.
-pub fn connect(credentials: Credentials, say: &dyn Fn(&str)) -> Result<Org> {
+pub(crate) fn connect(credentials: Credentials, say: &dyn Fn(&str)) -> Result<Org> {
     let org = Org::connect(credentials, None, None, say)?;
     org::check_interrupt()?;
     Ok(org)
@@ -62,7 +62,7 @@ pub fn connect(credentials: Credentials, say: &dyn Fn(&str)) -> Result<Org> {
 
 /// The user-facing error of a failed REST call of `operation`: a refused session says how to
 /// get a new one, a missing permission names the permission set to assign.
-pub fn call_error(
+pub(crate) fn call_error(
     org: &Org,
     settings: &Settings,
     error: CallError,
@@ -114,7 +114,7 @@ fn is_access_fault(code: &str) -> bool {
 /// Text from the org (a username, an error message) as one cell of one output line:
 /// [`crate::output::clean`] (secrets scrubbed, control characters escaped), with line breaks
 /// escaped too, so a value cannot start a line of its own (or a CI workflow command).
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     crate::output::clean(&text.replace('\r', "\\r").replace('\n', "\\n"))
 }
 

@@ -16,14 +16,14 @@ use crate::report::progress::Progress;
 use crate::settings::Mode;
 
 /// One Contact's line of the preview.
-pub struct Entry {
+pub(crate) struct Entry {
     pub contact: Id,
     pub plan: Plan,
     pub user: Option<User>,
 }
 
 /// Runs `preview` in folder `root`.
-pub fn run(root: &Path, args: &PreviewArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &PreviewArgs) -> Result<ExitCode> {
     let json = args.list.json;
     super::report::guard(json, || {
         let start = start(root, &args.list)?;
@@ -81,7 +81,7 @@ fn count(entries: &[Entry], plan: Plan) -> usize {
 }
 
 /// One line per Contact, then the summary.
-pub fn human(mode: Mode, entries: &[Entry], duplicates: usize) -> String {
+pub(crate) fn human(mode: Mode, entries: &[Entry], duplicates: usize) -> String {
     let mut out = String::new();
     for e in entries {
         let mut line = format!("{}  {:<22}", e.contact, e.plan.text(mode));
@@ -128,7 +128,12 @@ pub fn human(mode: Mode, entries: &[Entry], duplicates: usize) -> String {
 }
 
 /// The `result` of `--json`.
-pub fn document(mode: Mode, running: Option<&Id>, entries: &[Entry], duplicates: usize) -> Value {
+pub(crate) fn document(
+    mode: Mode,
+    running: Option<&Id>,
+    entries: &[Entry],
+    duplicates: usize,
+) -> Value {
     let contacts: Vec<Value> = entries
         .iter()
         .map(|e| {

@@ -18,7 +18,7 @@ use crate::settings::Mode;
 
 /// Runs a command body; with `--json`, an error before any result becomes the error document
 /// (the one line on stderr stays, for people reading CI logs).
-pub fn guard(json: bool, body: impl FnOnce() -> Result<ExitCode>) -> Result<ExitCode> {
+pub(crate) fn guard(json: bool, body: impl FnOnce() -> Result<ExitCode>) -> Result<ExitCode> {
     match body() {
         Ok(code) => Ok(code),
         Err(error) if json => {
@@ -31,7 +31,7 @@ pub fn guard(json: bool, body: impl FnOnce() -> Result<ExitCode>) -> Result<Exit
 }
 
 /// One Contact's line: Contact, status, user, username, error, note.
-pub fn line(record: &Record) -> String {
+pub(crate) fn line(record: &Record) -> String {
     let mut text = format!("{}  {:<16}", record.contact_id, record.status);
     if let Some(user) = &record.user_id {
         text.push_str(&format!("  {user}  {}", clean(&record.username)));
@@ -68,7 +68,7 @@ fn order(mode: Mode) -> [&'static str; 6] {
 }
 
 /// What a run did, for the summary and the JSON.
-pub struct Totals<'a> {
+pub(crate) struct Totals<'a> {
     pub mode: Mode,
     /// Every record of this run, in order.
     pub records: &'a [Record],
@@ -101,7 +101,7 @@ impl Totals<'_> {
     }
 
     /// The summary line.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let mut parts: Vec<String> = order(self.mode)
             .iter()
             .filter(|s| self.count(s) > 0)
@@ -152,7 +152,7 @@ impl Totals<'_> {
     }
 
     /// The `result` of `--json`.
-    pub fn document(&self, action: &str, results: Option<&str>) -> Value {
+    pub(crate) fn document(&self, action: &str, results: Option<&str>) -> Value {
         let contacts: Vec<Value> = self
             .records
             .iter()
@@ -192,7 +192,7 @@ impl Totals<'_> {
 
 /// Prints the end of a run: the JSON document (with the error, when there is one), or the
 /// summary on stdout and the error line on stderr. Returns the exit code.
-pub fn finish(
+pub(crate) fn finish(
     json: bool,
     code: u8,
     document: Value,
@@ -216,13 +216,13 @@ pub fn finish(
 }
 
 /// The progress of a run on stderr.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
     /// A bar for `total` Contacts on a terminal; plain lines otherwise.
-    pub fn new(total: usize) -> Progress {
+    pub(crate) fn new(total: usize) -> Progress {
         let bar = crate::report::progress::wants_bar(false).then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
@@ -236,7 +236,7 @@ impl Progress {
     }
 
     /// A line that stays.
-    pub fn line(&self, text: &str) {
+    pub(crate) fn line(&self, text: &str) {
         match &self.bar {
             Some(bar) => bar.println(text),
             None => output::stderr_line(text),
@@ -244,7 +244,7 @@ impl Progress {
     }
 
     /// A chunk ended: the bar moves, or one line in CI.
-    pub fn chunk(&self, number: usize, total: usize, records: &[Record]) {
+    pub(crate) fn chunk(&self, number: usize, total: usize, records: &[Record]) {
         match &self.bar {
             Some(bar) => {
                 bar.inc(records.len() as u64);
@@ -262,7 +262,7 @@ impl Progress {
     }
 
     /// Removes the bar before the summary.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

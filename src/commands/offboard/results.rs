@@ -21,20 +21,20 @@ use crate::fs::{atomic, read};
 use crate::ids::Id;
 
 /// The statuses of the generated Apex, and ours.
-pub mod status {
-    pub const DISABLED: &str = "DISABLED";
-    pub const DEACTIVATED: &str = "DEACTIVATED";
-    pub const ALREADY_INACTIVE: &str = "ALREADY_INACTIVE";
-    pub const NO_PORTAL_USER: &str = "NO_PORTAL_USER";
-    pub const SKIPPED_SELF: &str = "SKIPPED_SELF";
-    pub const FAILED: &str = "FAILED";
-    pub const QUEUED: &str = "QUEUED";
+pub(crate) mod status {
+    pub(crate) const DISABLED: &str = "DISABLED";
+    pub(crate) const DEACTIVATED: &str = "DEACTIVATED";
+    pub(crate) const ALREADY_INACTIVE: &str = "ALREADY_INACTIVE";
+    pub(crate) const NO_PORTAL_USER: &str = "NO_PORTAL_USER";
+    pub(crate) const SKIPPED_SELF: &str = "SKIPPED_SELF";
+    pub(crate) const FAILED: &str = "FAILED";
+    pub(crate) const QUEUED: &str = "QUEUED";
     /// Sent, answer not recorded yet.
-    pub const SENT: &str = "SENT";
+    pub(crate) const SENT: &str = "SENT";
 }
 
 /// Final statuses that are not failures: a Contact that needs nothing more.
-pub fn is_finished(status: &str) -> bool {
+pub(crate) fn is_finished(status: &str) -> bool {
     matches!(
         status,
         status::DISABLED
@@ -47,12 +47,12 @@ pub fn is_finished(status: &str) -> bool {
 }
 
 /// A status that counts as failed: `FAILED`, or one the tool does not know.
-pub fn is_failed(status: &str) -> bool {
+pub(crate) fn is_failed(status: &str) -> bool {
     !is_finished(status) && status != status::SENT
 }
 
 /// The columns, in order.
-pub const HEADER: [&str; 8] = [
+pub(crate) const HEADER: [&str; 8] = [
     "contact_id",
     "user_id",
     "username",
@@ -65,7 +65,7 @@ pub const HEADER: [&str; 8] = [
 
 /// One Contact's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub(crate) struct Record {
     pub contact_id: Id,
     pub user_id: Option<Id>,
     pub username: String,
@@ -78,7 +78,7 @@ pub struct Record {
 
 impl Record {
     /// A row for `contact` with `status`, recorded now.
-    pub fn new(contact: &Id, status: &str) -> Record {
+    pub(crate) fn new(contact: &Id, status: &str) -> Record {
         Record {
             contact_id: contact.clone(),
             user_id: None,
@@ -116,7 +116,7 @@ fn formula_safe(text: &str) -> String {
 }
 
 /// The results file being kept.
-pub struct ResultsFile {
+pub(crate) struct ResultsFile {
     dest: PathBuf,
     shown: PathBuf,
     /// The header and every finished row, serialized.
@@ -125,7 +125,7 @@ pub struct ResultsFile {
 
 impl ResultsFile {
     /// A record at `root`/`path`; checked before anything is sent.
-    pub fn new(root: &Path, path: &Path) -> Result<ResultsFile> {
+    pub(crate) fn new(root: &Path, path: &Path) -> Result<ResultsFile> {
         let dest = root.join(path);
         atomic::check_file_destination(
             &dest,
@@ -143,19 +143,19 @@ impl ResultsFile {
     }
 
     /// The file as the user named it.
-    pub fn shown(&self) -> &Path {
+    pub(crate) fn shown(&self) -> &Path {
         &self.shown
     }
 
     /// Adds finished rows (they are written from now on).
-    pub fn add(&mut self, records: &[Record]) {
+    pub(crate) fn add(&mut self, records: &[Record]) {
         for record in records {
             push_row(&mut self.finished, &record.cells());
         }
     }
 
     /// Replaces the file: the finished rows, then `in_flight` (marked by their status).
-    pub fn write(&self, in_flight: &[Record]) -> Result<()> {
+    pub(crate) fn write(&self, in_flight: &[Record]) -> Result<()> {
         let mut tail = Vec::new();
         for record in in_flight {
             push_row(&mut tail, &record.cells());
@@ -184,7 +184,7 @@ fn push_row(out: &mut Vec<u8>, cells: &[String; 8]) {
 }
 
 /// Reads the record of an earlier run (`--resume`): every row, in file order.
-pub fn read_resume(root: &Path, path: &Path) -> Result<Vec<Record>> {
+pub(crate) fn read_resume(root: &Path, path: &Path) -> Result<Vec<Record>> {
     let label = path.display().to_string();
     let bad = |message: String| Error::input(Bad::InvalidContacts, message);
     let bytes = read::bytes(&root.join(path), MAX_INPUT).map_err(|e| match e.into_error(path) {
@@ -242,7 +242,7 @@ pub fn read_resume(root: &Path, path: &Path) -> Result<Vec<Record>> {
 }
 
 /// Now, as `2026-11-30T14:05:09Z`.
-pub fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -251,7 +251,7 @@ pub fn utc_now() -> String {
 
 /// Seconds since 1970 as an ISO-8601 UTC timestamp (the civil date by Howard Hinnant's
 /// algorithm, the inverse of the one in `schedule::age`).
-pub fn utc(seconds: u64) -> String {
+pub(crate) fn utc(seconds: u64) -> String {
     let days = (seconds / 86_400) as i64;
     let rest = seconds % 86_400;
     let z = days + 719_468;

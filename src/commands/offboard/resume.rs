@@ -16,7 +16,7 @@ use crate::ids::Id;
 use crate::org::Org;
 
 /// The note of a Contact an earlier run left `SENT` and the org shows done.
-pub const NOTE_RESUMED: &str = "an earlier run sent this Contact but recorded no answer; the org shows the user changed, so it was not sent again";
+pub(crate) const NOTE_RESUMED: &str = "an earlier run sent this Contact but recorded no answer; the org shows the user changed, so it was not sent again";
 
 impl State<'_> {
     /// Applies `--resume`: keeps the earlier record, skips the finished Contacts, checks in

@@ -33,7 +33,7 @@ use crate::settings::Settings;
 const CALLS_PER_CHUNK: u64 = 2;
 
 /// Runs `run` in folder `root`.
-pub fn run(root: &Path, args: &RunArgs) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &RunArgs) -> Result<ExitCode> {
     report::guard(args.list.json, || {
         let started = Instant::now();
         let Start {
@@ -339,7 +339,7 @@ fn sent(contacts: &[Id], before: &HashMap<Id, User>) -> Vec<Record> {
 }
 
 /// Why a run stopped, where, and where its record is.
-pub struct Stop {
+pub(crate) struct Stop {
     pub error: Error,
     pub detail: String,
 }

@@ -12,19 +12,19 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 const STREAM_CHUNK: usize = 64 * 1024;
 
 /// A reusable level-9 raw Deflate compressor.
-pub struct Deflater {
+pub(super) struct Deflater {
     state: Compress,
 }
 
 impl Deflater {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Deflater {
             state: Compress::new(Compression::best(), false),
         }
     }
 
     /// Compresses the whole of `input` into `out`, replacing what `out` held.
-    pub fn compress_all(&mut self, input: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+    pub(super) fn compress_all(&mut self, input: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
         self.state.reset();
         out.clear();
         // Deflate's worst case is a few bytes per 16 KiB stored block over the input.
@@ -48,7 +48,7 @@ impl Deflater {
     }
 
     /// A writer compressing into `out` as bytes arrive, for entries too big to hold.
-    pub fn stream<'a, W: Write>(&'a mut self, out: &'a mut W) -> Stream<'a, W> {
+    pub(super) fn stream<'a, W: Write>(&'a mut self, out: &'a mut W) -> Stream<'a, W> {
         self.state.reset();
         Stream {
             deflater: self,
@@ -60,7 +60,7 @@ impl Deflater {
 }
 
 /// An entry being compressed straight into the zip.
-pub struct Stream<'a, W: Write> {
+pub(super) struct Stream<'a, W: Write> {
     deflater: &'a mut Deflater,
     out: &'a mut W,
     chunk: Vec<u8>,
@@ -68,7 +68,7 @@ pub struct Stream<'a, W: Write> {
 }
 
 /// What a finished stream took in and gave out.
-pub struct Streamed {
+pub(super) struct Streamed {
     pub crc: u32,
     pub uncompressed: u64,
     pub compressed: u64,
@@ -98,7 +98,7 @@ impl<W: Write> Stream<'_, W> {
     }
 
     /// Ends the entry's Deflate stream.
-    pub fn finish(mut self) -> io::Result<Streamed> {
+    pub(super) fn finish(mut self) -> io::Result<Streamed> {
         while self.run(&[], FlushCompress::Finish)? != Status::StreamEnd {}
         Ok(Streamed {
             crc: self.crc.clone().finalize(),
@@ -121,7 +121,7 @@ impl<W: Write> Write for Stream<'_, W> {
 }
 
 /// The CRC-32 of `data`.
-pub fn crc32(data: &[u8]) -> u32 {
+pub(super) fn crc32(data: &[u8]) -> u32 {
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(data);
     hasher.finalize()

@@ -30,13 +30,13 @@ const DOS_DATE: u16 = (1 << 5) | 1;
 const EXTERNAL_ATTRIBUTES: u32 = 0o100_644 << 16;
 
 /// Length of a local header before the name.
-pub const LOCAL_HEADER_LEN: u64 = 30;
+pub(super) const LOCAL_HEADER_LEN: u64 = 30;
 /// Offset of the CRC-32 inside a local header (then compressed and uncompressed size).
-pub const LOCAL_CRC_OFFSET: u64 = 14;
+pub(super) const LOCAL_CRC_OFFSET: u64 = 14;
 
 /// What the headers say about one entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub(super) struct Record {
     pub name: String,
     pub crc: u32,
     pub compressed: u32,
@@ -48,7 +48,7 @@ pub struct Record {
 impl Record {
     /// The record for `name`, or `None` when a value is past its field (ZIP64 territory, which
     /// the deploy limits never reach).
-    pub fn new(
+    pub(super) fn new(
         name: String,
         crc: u32,
         compressed: u64,
@@ -72,7 +72,7 @@ impl Record {
     }
 
     /// The local header, name included.
-    pub fn local_header(&self, out: &mut Vec<u8>) {
+    pub(super) fn local_header(&self, out: &mut Vec<u8>) {
         put32(out, LOCAL);
         put16(out, VERSION_NEEDED);
         put16(out, self.flags());
@@ -86,7 +86,7 @@ impl Record {
     }
 
     /// CRC-32, compressed size, uncompressed size: what a streamed entry patches in.
-    pub fn crc_and_sizes(&self, out: &mut Vec<u8>) {
+    pub(super) fn crc_and_sizes(&self, out: &mut Vec<u8>) {
         put32(out, self.crc);
         put32(out, self.compressed);
         put32(out, self.uncompressed);
@@ -112,14 +112,14 @@ impl Record {
     }
 
     /// The local header's length, name included: where the entry's data starts.
-    pub fn local_header_len(&self) -> u64 {
+    pub(super) fn local_header_len(&self) -> u64 {
         LOCAL_HEADER_LEN + self.name.len() as u64
     }
 }
 
 /// The central directory of `records` starting at `offset`, and the end record; `None` when
 /// a count or offset would need ZIP64.
-pub fn central_directory(records: &[Record], offset: u64) -> Option<Vec<u8>> {
+pub(super) fn central_directory(records: &[Record], offset: u64) -> Option<Vec<u8>> {
     let count = u16::try_from(records.len()).ok()?;
     let mut out = Vec::with_capacity(records.iter().map(|r| 46 + r.name.len()).sum::<usize>() + 22);
     for record in records {

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::package::layout::Entry;
 
 /// Entries up to this size are compressed in memory; larger ones stream.
-pub const IN_MEMORY_MAX: u64 = 1024 * 1024;
+pub(super) const IN_MEMORY_MAX: u64 = 1024 * 1024;
 /// Uncompressed bytes read ahead of the writer, at most (one batch always may be).
 const AHEAD_BYTES: u64 = 2 * 1024 * 1024;
 /// A worker takes entries in batches of up to this many bytes or entries: handing them over
@@ -29,7 +29,7 @@ const MAX_WORKERS: usize = 4;
 const MIN_PARALLEL_ENTRIES: usize = 16;
 
 /// An entry ready for the zip.
-pub enum Prepared {
+pub(super) enum Prepared {
     /// Compressed whole: its CRC-32, bytes read and Deflate data.
     Compressed {
         crc: u32,
@@ -51,7 +51,12 @@ struct Batch {
 /// Hands every entry of `entries`, in order, to `write`, with up to `workers` threads
 /// preparing the ones ahead. Stops at the first error, in entry order (a read failure of a
 /// later entry that a worker met early is reported only if the writer gets that far).
-pub fn in_order<F>(entries: &[Entry<'_>], shown: &Path, workers: usize, mut write: F) -> Result<()>
+pub(super) fn in_order<F>(
+    entries: &[Entry<'_>],
+    shown: &Path,
+    workers: usize,
+    mut write: F,
+) -> Result<()>
 where
     F: FnMut(usize, Prepared) -> Result<()>,
 {
