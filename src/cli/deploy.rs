@@ -72,8 +72,16 @@ pub struct DeployArgs {
     #[arg(long)]
     pub cancel_on_interrupt: bool,
 
-    /// Metadata API version to call [default: the zip's package.xml version, else the org's
-    /// newest].
+    #[command(flatten)]
+    pub org: JobArgs,
+}
+
+/// What every command about a deploy job takes: the API version to call, the credentials and
+/// how to report.
+#[derive(Debug, Args)]
+pub struct JobArgs {
+    /// Metadata API version to call [default: the package.xml version of the zip being
+    /// deployed, else the org's newest].
     #[arg(long, value_name = "VERSION", value_parser = api_version)]
     pub api_version: Option<ApiVersion>,
 
@@ -121,15 +129,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "MINUTES", default_value_t = 0, hide_default_value = true, value_parser = wait_minutes())]
     pub wait: u64,
 
-    /// Metadata API version to call [default: the org's newest].
-    #[arg(long, value_name = "VERSION", value_parser = api_version)]
-    pub api_version: Option<ApiVersion>,
-
     #[command(flatten)]
-    pub auth: AuthArgs,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub org: JobArgs,
 }
 
 /// Options of `cancel`.
@@ -142,15 +143,8 @@ pub struct CancelArgs {
     #[arg(long, value_name = "MINUTES", default_value_t = wait::DEFAULT_MINUTES, value_parser = wait_minutes())]
     pub wait: u64,
 
-    /// Metadata API version to call [default: the org's newest].
-    #[arg(long, value_name = "VERSION", value_parser = api_version)]
-    pub api_version: Option<ApiVersion>,
-
     #[command(flatten)]
-    pub auth: AuthArgs,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub org: JobArgs,
 }
 
 /// Options of `quick-deploy`.
@@ -171,15 +165,8 @@ pub struct QuickDeployArgs {
     #[arg(long, value_name = "MINUTES", default_value_t = wait::DEFAULT_MINUTES, value_parser = wait_minutes())]
     pub wait: u64,
 
-    /// Metadata API version to call [default: the org's newest].
-    #[arg(long, value_name = "VERSION", value_parser = api_version)]
-    pub api_version: Option<ApiVersion>,
-
     #[command(flatten)]
-    pub auth: AuthArgs,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub org: JobArgs,
 }
 
 /// `--wait`: whole minutes up to a week.

@@ -18,7 +18,9 @@ use crate::auth::AuthFlags;
 use crate::choice::Choice;
 use crate::settings::{EntryPoint, Mode, Overrides, Sharing};
 
-pub use deploy::{CancelArgs, DeployArgs, DeploySource, OutputArgs, QuickDeployArgs, ReportArgs};
+pub use deploy::{
+    CancelArgs, DeployArgs, DeploySource, JobArgs, OutputArgs, QuickDeployArgs, ReportArgs,
+};
 pub use offboard::{ContactsArgs, DEFAULT_CHUNK, MAX_CHUNK, PreviewArgs, RunArgs};
 pub use usage::{usage_error_line, wants_json};
 

@@ -241,7 +241,7 @@ fn target_org_comes_from_its_flag_or_its_short_flag() {
         else {
             panic!("{args:?} did not parse")
         };
-        assert_eq!(deploy.auth.flags().target_org.as_deref(), Some("uat"));
+        assert_eq!(deploy.org.auth.flags().target_org.as_deref(), Some("uat"));
     }
     for command in ["report", "cancel", "quick-deploy"] {
         let parsed =

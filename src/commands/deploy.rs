@@ -31,7 +31,7 @@ use crate::{output, wait};
 /// Runs `deploy` in folder `root`.
 pub(crate) fn run(root: &Path, args: &DeployArgs) -> Result<ExitCode> {
     let reporter = Reporter {
-        options: args.output.options(),
+        options: args.org.output.options(),
     };
     let job_id = RefCell::new(None);
     reporter.guard(&job_id, None, || deploy(root, args, &reporter, &job_id))
@@ -46,7 +46,7 @@ fn deploy(
     // First: an interrupt during login or the version check must stop the command with
     // nothing sent.
     interrupt::install();
-    let credentials = Credentials::from_process_env(&args.auth.flags())?;
+    let credentials = Credentials::from_process_env(&args.org.auth.flags())?;
     let config = ConfigFile::read(root, None)?;
     let defaults = config.deploy_defaults()?;
     let prepared = prepare(root, args, &config)?;
@@ -60,7 +60,7 @@ fn deploy(
     let mut progress = Progress::new(false);
     let mut org = Org::connect(
         credentials,
-        args.api_version,
+        args.org.api_version,
         prepared.api_version,
         &|line| progress.line(line),
     )?;
@@ -97,7 +97,7 @@ fn deploy(
         ));
     }
     let minutes = args.wait.or(defaults.wait).unwrap_or(wait::DEFAULT_MINUTES);
-    let followed = Watch::for_minutes(&mut org, started, minutes, args.output.verbose, false)
+    let followed = Watch::for_minutes(&mut org, started, minutes, args.org.output.verbose, false)
         .follow(&accepted.id, &mut progress);
     progress.finish();
     let result = match followed {

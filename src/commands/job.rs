@@ -54,11 +54,12 @@ fn join(
 /// `report JOB_ID [--wait M]`.
 pub(crate) fn report(args: &ReportArgs) -> Result<ExitCode> {
     let reporter = Reporter {
-        options: args.output.options(),
+        options: args.org.output.options(),
     };
     let job_id = RefCell::new(None);
     reporter.guard(&job_id, Some(&args.job_id), || {
-        let (mut progress, mut org) = join(&args.job_id, &args.auth.flags(), args.api_version)?;
+        let (mut progress, mut org) =
+            join(&args.job_id, &args.org.auth.flags(), args.org.api_version)?;
         let result = if args.wait == 0 {
             org.call(&mut |l| progress.line(l), |c| {
                 c.check_status(&args.job_id, true)
@@ -69,7 +70,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<ExitCode> {
                 &mut org,
                 Instant::now(),
                 args.wait,
-                args.output.verbose,
+                args.org.output.verbose,
                 true,
             )
             .follow(&args.job_id, &mut progress)?
@@ -83,11 +84,12 @@ pub(crate) fn report(args: &ReportArgs) -> Result<ExitCode> {
 /// cancel), 69 while still Canceling when --wait runs out.
 pub(crate) fn cancel(args: &CancelArgs) -> Result<ExitCode> {
     let reporter = Reporter {
-        options: args.output.options(),
+        options: args.org.output.options(),
     };
     let job_id = RefCell::new(None);
     reporter.guard(&job_id, Some(&args.job_id), || {
-        let (mut progress, mut org) = join(&args.job_id, &args.auth.flags(), args.api_version)?;
+        let (mut progress, mut org) =
+            join(&args.job_id, &args.org.auth.flags(), args.org.api_version)?;
         let answer = org
             .call(&mut |l| progress.line(l), |c| c.cancel(&args.job_id))
             .map_err(|e| {
@@ -125,15 +127,17 @@ const QUICK_DEPLOY_NEEDS: &str =
 /// `quick-deploy VALIDATION_ID`.
 pub(crate) fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
     let reporter = Reporter {
-        options: args.output.options(),
+        options: args.org.output.options(),
     };
     let job_id = RefCell::new(None);
     reporter.guard(&job_id, None, || {
         check_job_id(&args.validation_id, "validation id")?;
         interrupt::install();
-        let credentials = Credentials::from_process_env(&args.auth.flags())?;
+        let credentials = Credentials::from_process_env(&args.org.auth.flags())?;
         let mut progress = Progress::new(false);
-        let mut org = Org::connect(credentials, args.api_version, None, &|l| progress.line(l))?;
+        let mut org = Org::connect(credentials, args.org.api_version, None, &|l| {
+            progress.line(l)
+        })?;
         crate::org::check_interrupt()?;
         let started = Instant::now();
         let id = org
@@ -153,8 +157,9 @@ pub(crate) fn quick_deploy(args: &QuickDeployArgs) -> Result<ExitCode> {
             "Quick deploy job {id} of validation {}",
             args.validation_id
         ));
-        let followed = Watch::for_minutes(&mut org, started, args.wait, args.output.verbose, false)
-            .follow(&id, &mut progress);
+        let followed =
+            Watch::for_minutes(&mut org, started, args.wait, args.org.output.verbose, false)
+                .follow(&id, &mut progress);
         progress.finish();
         let result = match followed {
             Err(Error::Interrupted { .. }) => {

@@ -74,6 +74,13 @@ impl Record {
     /// The local header, name included.
     pub(super) fn local_header(&self, out: &mut Vec<u8>) {
         put32(out, LOCAL);
+        self.shared_fields(out);
+        out.extend_from_slice(self.name.as_bytes());
+    }
+
+    /// The fields local and central headers share, in the order both hold them: version
+    /// needed, flags, method, time, date, CRC and sizes, name length, extra field length.
+    fn shared_fields(&self, out: &mut Vec<u8>) {
         put16(out, VERSION_NEEDED);
         put16(out, self.flags());
         put16(out, DEFLATE);
@@ -82,7 +89,6 @@ impl Record {
         self.crc_and_sizes(out);
         put16(out, self.name.len() as u16);
         put16(out, 0); // extra field length
-        out.extend_from_slice(self.name.as_bytes());
     }
 
     /// CRC-32, compressed size, uncompressed size: what a streamed entry patches in.
@@ -95,14 +101,7 @@ impl Record {
     fn central_header(&self, out: &mut Vec<u8>) {
         put32(out, CENTRAL);
         put16(out, VERSION_MADE_BY);
-        put16(out, VERSION_NEEDED);
-        put16(out, self.flags());
-        put16(out, DEFLATE);
-        put16(out, DOS_TIME);
-        put16(out, DOS_DATE);
-        self.crc_and_sizes(out);
-        put16(out, self.name.len() as u16);
-        put16(out, 0); // extra field length
+        self.shared_fields(out);
         put16(out, 0); // comment length
         put16(out, 0); // disk number start
         put16(out, 0); // internal attributes
