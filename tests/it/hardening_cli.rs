@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use support::cli::{Project, SCALE, bin, deploy, run};
+use support::cli::{Background, Project, bin, deploy, run, std_bin};
 use support::simulator::{Injected, Injection, Scenario, Simulator, TOKEN};
 
 fn write(path: &Path, text: &str) {
@@ -82,37 +82,19 @@ fn an_interrupt_before_deploy_sends_nothing() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
-        .current_dir(project.root())
-        .env("SF_ACCESS_TOKEN", TOKEN)
-        .env("SF_ORG_INSTANCE_URL", sim.url())
-        .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
-        .env("CI", "true")
-        .args(["deploy", "--zip", "deploy.zip"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let started = std::time::Instant::now();
-    while !sim
-        .requests()
-        .iter()
-        .any(|r| r.path.starts_with("/services/data"))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "never connected"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("the command runs");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("the command ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let run = Background::start(std_bin(&sim).current_dir(project.root()).args([
+        "deploy",
+        "--zip",
+        "deploy.zip",
+    ]));
+    run.when("connected", || {
+        sim.requests()
+            .iter()
+            .any(|r| r.path.starts_with("/services/data"))
+    })
+    .signal("INT");
+    let out = run.finish();
+    assert_eq!(out.code, 130, "{}", out.stderr);
     assert!(sim.calls("deploy").is_empty(), "{:?}", sim.requests());
 }
 

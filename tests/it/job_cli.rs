@@ -5,38 +5,23 @@ use crate::support;
 
 use std::time::Duration;
 
-use support::cli::{Project, SCALE, assert_one_clean_deploy, bin, deploy, option, run};
-use support::simulator::{Injected, Injection, Scenario, Simulator, TOKEN};
+use support::cli::{
+    Background, Project, assert_one_clean_deploy, bin, deploy, option, run, std_bin,
+};
+use support::simulator::{Injected, Injection, Scenario, Simulator};
 
 /// Runs `deploy` on a long job, sends SIGINT once it polls, and returns (exit code, stderr).
 fn interrupt_deploy(sim: &Simulator, project: &Project, extra: &[&str]) -> (i32, String) {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
-        .current_dir(project.root())
-        .env("SF_ACCESS_TOKEN", TOKEN)
-        .env("SF_ORG_INSTANCE_URL", sim.url())
-        .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
-        .env("CI", "true")
-        .args(["deploy", "--zip", "deploy.zip"])
-        .args(extra)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let started = std::time::Instant::now();
-    while sim.calls("checkDeployStatus").is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(20), "never polled");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("the command runs");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("the command ends");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = Background::start(
+        std_bin(sim)
+            .current_dir(project.root())
+            .args(["deploy", "--zip", "deploy.zip"])
+            .args(extra),
+    );
+    run.when("polled", || !sim.calls("checkDeployStatus").is_empty())
+        .signal("INT");
+    let out = run.finish();
+    (out.code, out.stderr)
 }
 
 #[test]
@@ -213,15 +198,6 @@ fn ctrl_c_prints_the_job_id_and_exits_130() {
     );
 }
 
-/// Sends `signal` (`INT`, `TERM`) to process `pid`.
-fn signal(pid: u32, signal: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid.to_string()])
-        .status()
-        .expect("the command runs");
-    assert!(status.success());
-}
-
 #[test]
 fn sigterm_cancels_too_and_a_second_ctrl_c_exits_at_once() {
     // The org hangs on cancelDeploy far longer than the test waits.
@@ -235,36 +211,23 @@ fn sigterm_cancels_too_and_a_second_ctrl_c_exits_at_once() {
         ..Scenario::default()
     });
     let project = Project::default();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
-        .current_dir(project.root())
-        .env("SF_ACCESS_TOKEN", TOKEN)
-        .env("SF_ORG_INSTANCE_URL", sim.url())
-        .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
-        .env("CI", "true")
-        .args(["deploy", "--zip", "deploy.zip", "--cancel-on-interrupt"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let started = std::time::Instant::now();
-    let wait_for = |operation: &str| {
-        while sim.calls(operation).is_empty() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "never sent {operation}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
-    wait_for("checkDeployStatus");
+    let run = Background::start(std_bin(&sim).current_dir(project.root()).args([
+        "deploy",
+        "--zip",
+        "deploy.zip",
+        "--cancel-on-interrupt",
+    ]));
     // SIGTERM, as a CI runner cancelling the job sends it, starts the cancel like Ctrl-C.
-    signal(child.id(), "TERM");
-    wait_for("cancelDeploy");
+    run.when("polled", || !sim.calls("checkDeployStatus").is_empty())
+        .signal("TERM")
+        .when("sent cancelDeploy", || {
+            !sim.calls("cancelDeploy").is_empty()
+        });
     let second = std::time::Instant::now();
-    signal(child.id(), "INT");
-    let output = child.wait_with_output().expect("the command ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    run.signal("INT");
+    let out = run.finish();
+    let stderr = out.stderr;
+    assert_eq!(out.code, 130, "{stderr}");
     assert!(
         second.elapsed() < Duration::from_secs(10),
         "waited for the hung cancel"

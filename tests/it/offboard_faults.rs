@@ -6,9 +6,8 @@ use crate::support;
 
 use std::time::Duration;
 
-use support::cli::{SCALE, run};
+use support::cli::{Background, SCALE, run, std_bin};
 use support::offboard::{Org, results};
-use support::simulator::TOKEN;
 use support::simulator::org::{OrgData, RestFault, RestInjection};
 
 fn ids(list: &[String]) -> Vec<&str> {
@@ -203,41 +202,19 @@ fn a_call_that_keeps_failing_stops_with_exit_1_after_the_backoff() {
 
 /// Runs `run` with slow action answers, sends SIGINT once the first call reached the Apex.
 fn interrupt_run(org: &Org, file: &str) -> (i32, String, String) {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
-        .current_dir(org.dir.path())
-        .env("SF_ACCESS_TOKEN", TOKEN)
-        .env("SF_ORG_INSTANCE_URL", org.sim.url())
-        .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
-        .env("CI", "true")
-        .args([
-            "run",
-            "--contacts",
-            file,
-            "--chunk-size",
-            "1",
-            "--results",
-            "r.csv",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let started = std::time::Instant::now();
-    while org.sim.org().invocations.is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(20), "never invoked");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("the command runs");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("the command ends");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = Background::start(std_bin(&org.sim).current_dir(org.dir.path()).args([
+        "run",
+        "--contacts",
+        file,
+        "--chunk-size",
+        "1",
+        "--results",
+        "r.csv",
+    ]));
+    run.when("invoked", || !org.sim.org().invocations.is_empty())
+        .signal("INT");
+    let out = run.finish();
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use crate::support;
 
-use support::cli::{assert_one_clean_deploy, bin, run};
+use support::cli::{Background, assert_one_clean_deploy, bin, run};
 use support::sf_cli::{
     DISPLAY, DISPLAY_UAT, SHOW_ACCESS_TOKEN, TOKEN_UAT, Version, checked, issued_token, one_line,
     setup, setup_with, with_sf,
@@ -310,35 +310,21 @@ fn when_sf_cannot_renew_the_session_the_job_is_named() {
 fn ctrl_c_while_sf_runs_stops_it_and_exits_130() {
     let (sim, sf, project, home) = setup();
     sf.org("uat", Version::New).hang("uat", SHOW_ACCESS_TOKEN);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"))
-        .current_dir(project.root())
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"));
+    cmd.current_dir(project.root())
         .env_clear()
         .env("PATH", sf.path())
         .env("HOME", home.path())
         .env("CI", "true")
-        .args(["deploy", "--zip", "deploy.zip", "-o", "uat"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the command starts");
+        .args(["deploy", "--zip", "deploy.zip", "-o", "uat"]);
+    let run = Background::start(&mut cmd);
     // Once the hanging show-access-token is running.
     let started = std::time::Instant::now();
-    while sf.calls().len() < 2 {
-        assert!(
-            started.elapsed().as_secs() < 20,
-            "sf never asked: {:?}",
-            sf.calls()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("the command runs");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("the command ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    run.when("asked sf twice", || sf.calls().len() >= 2)
+        .signal("INT");
+    let out = run.finish();
+    let stderr = out.stderr;
+    assert_eq!(out.code, 130, "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     // Well before the 60 s timeout.
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());

@@ -18,15 +18,68 @@ pub const SCALE: &str = "0.02";
 /// of the machine's sf CLI setup reaches it: no `SF_TARGET_ORG`, and a home folder without
 /// `.sf/config.json`, so a test without credentials never falls back to a real default org.
 pub fn bin(sim: &Simulator) -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("portal-disable");
+    let mut cmd = Command::from_std(std_bin(sim));
+    cmd.timeout(Duration::from_secs(30));
+    cmd
+}
+
+/// [`bin`] as a plain `std::process::Command`, for runs in the background.
+pub fn std_bin(sim: &Simulator) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-disable"));
     cmd.env_remove("SF_TARGET_ORG")
         .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
         .env("SF_ACCESS_TOKEN", TOKEN)
         .env("SF_ORG_INSTANCE_URL", sim.url())
         .env("PORTAL_DISABLE_TIME_SCALE", SCALE)
-        .env("CI", "true")
-        .timeout(Duration::from_secs(30));
+        .env("CI", "true");
     cmd
+}
+
+/// A run in the background, to be interrupted: `cmd` started with its output piped.
+pub struct Background {
+    child: std::process::Child,
+}
+
+impl Background {
+    /// Starts `cmd` (e.g. [`std_bin`] with arguments) in the background.
+    pub fn start(cmd: &mut std::process::Command) -> Background {
+        let child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        Background { child }
+    }
+
+    /// Waits, 20 seconds at most, until `ready` holds; `what` names it in the failure.
+    pub fn when(&self, what: &str, ready: impl Fn() -> bool) -> &Self {
+        let started = std::time::Instant::now();
+        while !ready() {
+            assert!(started.elapsed() < Duration::from_secs(20), "never {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self
+    }
+
+    /// Sends `signal` (`INT`, `TERM`) to the process.
+    pub fn signal(&self, signal: &str) -> &Self {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal} failed");
+        self
+    }
+
+    /// Waits for the end: exit code, stdout, stderr.
+    pub fn finish(self) -> Run {
+        let output = self.child.wait_with_output().expect("the binary ends");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
 }
 
 pub struct Run {
