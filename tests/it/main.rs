@@ -30,6 +30,7 @@ mod package_cli;
 mod package_schema;
 mod parser_props;
 mod polling_cli;
+mod readme;
 mod simulator_fixtures;
 mod simulator_oauth;
 mod snapshots;
