@@ -305,6 +305,38 @@ const CASES: &[Case] = &[
         args: &["report", JOB],
         expected: "SF_ORG_INSTANCE_URL is not a URL",
     },
+    // Contact lists (preview, run)
+    Case {
+        name: "contacts: a list that does not exist",
+        setup: &[],
+        env: &[],
+        args: &["preview", "--contacts", "leavers.csv"],
+        expected: "leavers.csv",
+    },
+    Case {
+        name: "contacts: an Account Id and a bad checksum",
+        setup: &[Setup::File(
+            "leavers.csv",
+            "ContactId\n001D000000IRFmaIAH\n003D0000001aH2AIA9\n",
+        )],
+        env: &[],
+        args: &["run", "--contacts", "leavers.csv"],
+        expected: "2 bad lines in --contacts `leavers.csv` (leavers.csv:2: `001D000000IRFmaIAH` is an Account Id, not a Contact Id; leavers.csv:3:",
+    },
+    Case {
+        name: "contacts: an empty list",
+        setup: &[Setup::File("leavers.txt", "\n")],
+        env: &[],
+        args: &["run", "--contacts", "leavers.txt"],
+        expected: "lists no Contacts",
+    },
+    Case {
+        name: "contacts: a chunk of nothing",
+        setup: &[Setup::File("leavers.txt", "0036000000QKv5TAAT\n")],
+        env: &[],
+        args: &["run", "--contacts", "leavers.txt", "--chunk-size", "0"],
+        expected: "--chunk-size",
+    },
     // Outputs checked before anything is sent
     Case {
         name: "outputs: a folder as --junit",

@@ -89,23 +89,26 @@ pub(crate) fn parse(text: &str, label: &str, id_column: Option<&str>) -> Result<
     }
     if !problems.is_empty() {
         let shown = problems.len().min(SHOWN_PROBLEMS);
+        // One line, as every bad input: CI logs and `--json` read one message.
         let head = if problems.len() > shown {
             format!(
-                "{} bad lines in --contacts `{label}` (the first {shown} below); fix them and run again, nothing was sent:",
+                "{} bad lines in --contacts `{label}` (the first {shown}: ",
                 problems.len()
             )
         } else {
             format!(
-                "{} bad line{} in --contacts `{label}`; fix {} and run again, nothing was sent:",
+                "{} bad line{} in --contacts `{label}` (",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" },
-                if problems.len() == 1 { "it" } else { "them" },
             )
         };
-        let lines: Vec<String> = problems[..shown].iter().map(|p| format!("  {p}")).collect();
+        let fix = if problems.len() == 1 { "it" } else { "them" };
         return Err(Error::input(
             Bad::InvalidContacts,
-            format!("{head}\n{}", lines.join("\n")),
+            format!(
+                "{head}{}); fix {fix} and run again, nothing was sent",
+                problems[..shown].join("; ")
+            ),
         ));
     }
     if list.ids.is_empty() {

@@ -78,6 +78,7 @@ fn bad_lines_are_named_with_their_line_numbers() {
         assert!(message.contains(want), "{want}\n{message}");
     }
     assert!(!message.contains(":2:"), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
 }
 
 #[test]
@@ -85,7 +86,8 @@ fn only_the_first_ten_problems_are_named() {
     let text: String = (0..25).map(|i| format!("bad{i}\n")).collect();
     let message = err(&text, None);
     assert!(message.starts_with("25 bad lines"), "{message}");
-    assert!(message.contains("the first 10 below"), "{message}");
+    assert!(message.contains("(the first 10: "), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
     assert!(message.contains("contacts.csv:10:") && !message.contains("contacts.csv:11:"));
 }
 
