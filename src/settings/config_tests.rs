@@ -137,12 +137,12 @@ fn bad_values_are_one_line_with_the_fix() {
 #[test]
 fn the_output_dir_flag_may_point_anywhere() {
     let flags = Overrides {
-        output_dir: Some(PathBuf::from("/tmp/elsewhere")),
+        output_dir: Some(std::env::temp_dir().join("elsewhere")),
         ..Overrides::default()
     };
     assert_eq!(
         settings("", &flags).map(|s| s.output_dir),
-        Ok(PathBuf::from("/tmp/elsewhere"))
+        Ok(std::env::temp_dir().join("elsewhere"))
     );
 }
 
