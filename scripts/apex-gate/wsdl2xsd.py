@@ -7,14 +7,17 @@ elements for the metadata file types we write, so that xmllint can validate them
     xmllint --noout --schema OUT.xsd classes/X.cls-meta.xml package.xml
 
 A root element's name equals its complexType's name (<ApexClass> is of type tns:ApexClass).
-Default roots: Package, ApexClass, ApexTrigger, CustomField, CustomPermission, PermissionSet.
+Default roots: every file type `portal-disable package` writes (the list below, the one place to
+add a new metadata type's root): Package, ApexClass, ApexTrigger, CustomObject (the composed
+.object files), CustomField, CustomPermission, PermissionSet.
 Exits 1 if the WSDL has no schema or lacks a complexType for one of the requested roots.
 """
 import re
 import sys
 
 DEFAULT_ROOTS = [
-    "Package", "ApexClass", "ApexTrigger", "CustomField", "CustomPermission", "PermissionSet",
+    "Package", "ApexClass", "ApexTrigger", "CustomObject", "CustomField", "CustomPermission",
+    "PermissionSet",
 ]
 NS = "http://soap.sforce.com/2006/04/metadata"
 

@@ -57,15 +57,7 @@ fn schema(dir: &Path) -> Option<PathBuf> {
         .arg(&script)
         .arg(&wsdl)
         .arg(&xsd)
-        .args([
-            "Package",
-            "ApexClass",
-            "ApexTrigger",
-            "CustomObject",
-            "CustomField",
-            "CustomPermission",
-            "PermissionSet",
-        ])
+        // The script's default roots: every file type `package` writes.
         .status()
         .unwrap_or_else(|e| panic!("{script:?}: {e}"));
     assert!(status.success(), "wsdl2xsd.py failed");
