@@ -10,7 +10,8 @@
 //! Everything printed or written as a report passes through [`clean`] (text for people) or
 //! [`secret::scrub`] (JSON, whose strings serde escapes): no secret value the process holds
 //! survives, control characters from the org (ANSI and OSC escapes, carriage returns) are
-//! shown escaped, and a line from the org cannot start a CI workflow command (`::error::`).
+//! shown escaped, and a line from the org cannot start a CI runner's command (`::error::`,
+//! `##vso[`).
 
 use std::io::Write;
 
@@ -20,8 +21,8 @@ use crate::error::{Error, Result};
 use crate::secret;
 
 /// Text for people, safe to print: secrets scrubbed, control characters other than newline
-/// and tab escaped (`\u{1b}`), and a line starting with `::` (a GitHub workflow command)
-/// escaped with a backslash.
+/// and tab escaped (`\u{1b}`), and a line that a CI runner would take for a command (`::`
+/// for GitHub Actions, `##vso[` or `##[` for Azure Pipelines) escaped with a backslash.
 pub(crate) fn clean(text: &str) -> String {
     let scrubbed = secret::scrub(text);
     let mut out = String::with_capacity(scrubbed.len());
@@ -29,7 +30,10 @@ pub(crate) fn clean(text: &str) -> String {
         if n > 0 {
             out.push('\n');
         }
-        if line.trim_start().starts_with("::") {
+        // GitHub Actions (`::error::`) and Azure Pipelines (`##vso[`, `##[`) read commands
+        // from the start of a line of the log.
+        let start = line.trim_start();
+        if start.starts_with("::") || start.starts_with("##vso[") || start.starts_with("##[") {
             out.push('\\');
         }
         for c in line.chars() {
@@ -132,6 +136,10 @@ mod tests {
         assert_eq!(
             clean("problem\n::error::fake annotation\n  ::set-output x"),
             "problem\n\\::error::fake annotation\n\\  ::set-output x"
+        );
+        assert_eq!(
+            clean("a\n##vso[task.setvariable variable=x]1\n##[error]no"),
+            "a\n\\##vso[task.setvariable variable=x]1\n\\##[error]no"
         );
     }
 }
