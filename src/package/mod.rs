@@ -21,7 +21,7 @@ use crate::fs::{atomic, read, walk};
 use crate::limits;
 use crate::metadata::archive::manifest_version;
 use crate::settings::Settings;
-use crate::source::{self, Component, ComponentType, Content, SourceFile};
+use crate::source::{self, Component, ComponentType, SourceFile};
 
 /// What to package.
 #[derive(Debug, Clone, Copy)]
@@ -166,19 +166,7 @@ fn metadata_folder(root: &Path, dir: &Path) -> Result<Gathered> {
         Err(e) => return Err(e.into_error(&dir.join(layout::MANIFEST))),
     };
     let version = manifest_version(&text, &format!("`{}/package.xml`", dir.display()))?;
-    let files = walk::files(&disk, dir, "metadata folder", None)?
-        .into_iter()
-        .map(|found| {
-            (
-                found.rel,
-                SourceFile {
-                    display: found.display,
-                    content: Content::Disk(found.path),
-                    size: found.size,
-                },
-            )
-        })
-        .collect();
+    let files = source::on_disk(walk::files(&disk, dir, "metadata folder", None)?);
     Ok(Gathered {
         components: Vec::new(),
         files,

@@ -107,16 +107,12 @@ pub(crate) fn from_dirs(root: &Path, dirs: &[PathBuf]) -> Result<Vec<Component>>
                 ),
             ));
         }
-        for file in walk::files(&disk, dir, "source folder", ignore.as_ref())? {
-            found.push((
-                file.rel,
-                SourceFile {
-                    display: file.display,
-                    content: Content::Disk(file.path),
-                    size: file.size,
-                },
-            ));
-        }
+        found.extend(on_disk(walk::files(
+            &disk,
+            dir,
+            "source folder",
+            ignore.as_ref(),
+        )?));
     }
     if found.is_empty() {
         let dirs: Vec<String> = dirs.iter().map(|d| format!("`{}`", d.display())).collect();
@@ -129,6 +125,24 @@ pub(crate) fn from_dirs(root: &Path, dirs: &[PathBuf]) -> Result<Vec<Component>>
         ));
     }
     classify::components(found)
+}
+
+/// Walked files as source files read from disk when written, keyed by their path below the
+/// walked folder.
+pub(crate) fn on_disk(found: Vec<walk::Found>) -> Vec<(String, SourceFile)> {
+    found
+        .into_iter()
+        .map(|file| {
+            (
+                file.rel,
+                SourceFile {
+                    display: file.display,
+                    content: Content::Disk(file.path),
+                    size: file.size,
+                },
+            )
+        })
+        .collect()
 }
 
 /// `..` in a source path could point anywhere, and would make the displayed paths lie.
