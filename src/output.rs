@@ -83,9 +83,9 @@ pub(crate) fn json(value: &impl Serialize) -> Result<()> {
     raw_stdout(&document(value))
 }
 
-/// A document already rendered by [`document`] on stdout.
+/// A document already rendered (and so already scrubbed) by [`document`] on stdout.
 pub(crate) fn json_text(text: &str) -> Result<()> {
-    raw_stdout(&secret::scrub(text))
+    raw_stdout(text)
 }
 
 /// The document's text: pretty, as the sf CLI prints it, one trailing newline, secrets
