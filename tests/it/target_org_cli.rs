@@ -6,14 +6,27 @@
 
 use crate::support;
 
-use support::cli::{Background, assert_one_clean_deploy, bin, run};
+use std::path::Path;
+
+use support::cli::{Background, Project, Run, assert_one_clean_deploy, bin, run};
 use support::sf_cli::{
-    DISPLAY, DISPLAY_UAT, SHOW_ACCESS_TOKEN, TOKEN_UAT, Version, checked, issued_token, one_line,
-    setup, setup_with, with_sf,
+    DISPLAY, DISPLAY_UAT, SHOW_ACCESS_TOKEN, StandIn, TOKEN_UAT, Version, checked, issued_token,
+    one_line, setup, setup_with, with_sf,
 };
-use support::simulator::{Scenario, TOKEN};
+use support::simulator::{Scenario, Simulator, TOKEN};
 
 const DEPLOY: [&str; 3] = ["deploy", "--zip", "deploy.zip"];
+
+/// `deploy` of the test zip with `-o ORG`, its output checked for leaked tokens.
+fn deploy_to(sim: &Simulator, sf: &StandIn, project: &Project, home: &Path, org: &str) -> Run {
+    checked(
+        run(
+            &mut with_sf(sim, sf, project, home),
+            &[&DEPLOY[..], &["-o", org]].concat(),
+        ),
+        sf,
+    )
+}
 
 #[test]
 fn found_on_a_new_cli_by_flag_short_flag_and_variable() {
@@ -48,13 +61,7 @@ fn found_on_a_new_cli_by_flag_short_flag_and_variable() {
 fn found_on_an_old_cli_from_display_alone() {
     let (sim, sf, project, home) = setup();
     sf.org("uat", Version::Old);
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "uat"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "uat");
     out.code(0).has(": Succeeded in ");
     assert_one_clean_deploy(&sim);
     // The token came with `org display`: show-access-token (which this CLI lacks) is not run.
@@ -68,13 +75,7 @@ fn an_old_cli_without_the_token_asks_for_an_update() {
     let (sim, sf, project, home) = setup();
     sf.org("uat", Version::New);
     sf.lacks("uat", SHOW_ACCESS_TOKEN);
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "uat"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "uat");
     out.code(1);
     assert!(
         one_line(&out).contains("npm install -g @salesforce/cli"),
@@ -88,13 +89,7 @@ fn an_old_cli_without_the_token_asks_for_an_update() {
 fn an_unknown_alias_exits_2_naming_the_login_command() {
     let (sim, sf, project, home) = setup();
     sf.org("uat", Version::New);
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "nope"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "nope");
     out.code(2);
     let line = one_line(&out);
     assert!(
@@ -182,13 +177,7 @@ fn sf_failing_crashing_or_hanging_exits_1_with_one_line() {
 fn a_failed_refresh_is_an_expired_login_naming_the_fix() {
     let (sim, sf, project, home) = setup();
     sf.org("uat", Version::New).refresh_fails("uat", None);
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "uat"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "uat");
     out.code(2);
     let line = one_line(&out);
     let login = format!(
@@ -243,13 +232,7 @@ fn an_expired_session_mid_deploy_asks_sf_again_and_carries_on() {
     let (sim, sf, project, home) = setup_with(scenario);
     let fresh = issued_token(&sim);
     sf.org("uat", Version::New).tokens("uat", &[TOKEN, &fresh]);
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "uat"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "uat");
     out.code(0).has(": Succeeded in ");
     assert!(out.stderr.contains("logged in again"), "{}", out.stderr);
     assert_one_clean_deploy(&sim);
@@ -266,13 +249,7 @@ fn when_sf_cannot_renew_the_session_the_job_is_named() {
     scenario.auth.expire_after_polls = Some(1);
     let (sim, sf, project, home) = setup_with(scenario);
     sf.org("uat", Version::New);
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "uat"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "uat");
     out.code(1);
     assert!(
         out.stderr.contains("INVALID_SESSION_ID")
@@ -289,13 +266,7 @@ fn when_sf_cannot_renew_the_session_the_job_is_named() {
     scenario.auth.expire_after_polls = Some(1);
     let (sim, sf, project, home) = setup_with(scenario);
     sf.org("uat", Version::New).refresh_fails("uat", Some(2));
-    let out = checked(
-        run(
-            &mut with_sf(&sim, &sf, &project, home.path()),
-            &[&DEPLOY[..], &["-o", "uat"]].concat(),
-        ),
-        &sf,
-    );
+    let out = deploy_to(&sim, &sf, &project, home.path(), "uat");
     out.code(2);
     assert!(
         out.stderr.contains("could not refresh the session")
